@@ -1,0 +1,46 @@
+/** `name \x01 value \x02` pairs, as MessageDecoder.messageProperties2String writes them. */
+export const NAME_VALUE_SEPARATOR = '\u0001';
+export const PROPERTY_SEPARATOR = '\u0002';
+
+export type MessageProperties = Record<string, string>;
+
+export function encodeProperties(properties: MessageProperties | undefined): string {
+  if (!properties) return '';
+  let out = '';
+  for (const [name, value] of Object.entries(properties)) {
+    if (value === undefined || value === null) continue;
+    out += name + NAME_VALUE_SEPARATOR + value + PROPERTY_SEPARATOR;
+  }
+  return out;
+}
+
+/**
+ * Parses a property string. Like Java's string2messageProperties, items that do not split into
+ * exactly a name and a non-empty value are dropped.
+ */
+export function decodeProperties(text: string | undefined): MessageProperties {
+  // No prototype: a property named "__proto__" from the wire stays an ordinary entry.
+  const out: MessageProperties = Object.create(null) as MessageProperties;
+  if (!text) return out;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf(PROPERTY_SEPARATOR, start);
+    if (end < 0) end = text.length;
+    const sep = text.indexOf(NAME_VALUE_SEPARATOR, start);
+    const next = sep < 0 ? -1 : text.indexOf(NAME_VALUE_SEPARATOR, sep + 1);
+    // Exactly one name/value separator in this item, with text on both sides of it.
+    if (sep > start && sep < end - 1 && (next < 0 || next > end)) {
+      out[text.slice(start, sep)] = text.slice(sep + 1, end);
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
+/** Names and values must not contain the separators; returns the first offending entry. */
+export function findIllegalProperty(properties: MessageProperties): string | undefined {
+  for (const [name, value] of Object.entries(properties)) {
+    if (/[\u0001\u0002]/.test(name) || /[\u0001\u0002]/.test(value)) return name;
+  }
+  return undefined;
+}

@@ -1,0 +1,262 @@
+import { crc32, inflateSync } from 'node:zlib';
+import { IllegalMessageError, MessageDecodeError } from '../errors';
+import { MessageSysFlag } from '../codes/flags';
+import { readInt64BE, writeInt64BE } from './int64';
+import { createOffsetMessageId } from './message-id';
+import { decodeProperties, encodeProperties, type MessageProperties } from './properties';
+import { addressBytes, formatAddress, isIPv6Address, type SocketAddress } from './socket-address';
+
+/** Magic codes of CommitLog records (MessageDecoder / CommitLog). */
+export const MessageMagic = {
+  /** Topic length in one byte. */
+  V1: 0xdaa320a7 | 0,
+  /** Topic length in two bytes (topics longer than 127 bytes). */
+  V2: 0xdaa320ab | 0,
+  /** Fills the end of a CommitLog segment that the next record did not fit in. */
+  BLANK: 0xcbd43194 | 0,
+} as const;
+
+/** Byte offsets of the fixed fields (IPv4 and IPv6 alike up to the born host). */
+export const RecordOffset = {
+  TOTAL_SIZE: 0,
+  MAGIC: 4,
+  BODY_CRC: 8,
+  QUEUE_ID: 12,
+  FLAG: 16,
+  QUEUE_OFFSET: 20,
+  PHYSICAL_OFFSET: 28,
+  SYS_FLAG: 36,
+  BORN_TIMESTAMP: 40,
+  BORN_HOST: 48,
+} as const;
+
+export const MAX_PROPERTIES_LENGTH = 32767;
+export const MAX_TOPIC_LENGTH = 32767;
+
+/** What a stored record holds, before the store assigns offsets and store time. */
+export interface MessageRecord {
+  topic: string;
+  /** The body as stored: compressed when `sysFlag` has COMPRESSED. */
+  body: Buffer;
+  properties: MessageProperties;
+  flag: number;
+  queueId: number;
+  queueOffset: number;
+  commitLogOffset: number;
+  sysFlag: number;
+  bornTimestamp: number;
+  bornHost: SocketAddress;
+  storeTimestamp: number;
+  storeHost: SocketAddress;
+  reconsumeTimes: number;
+  preparedTransactionOffset: number;
+}
+
+/** A decoded record, RocketMQ's MessageExt. */
+export interface MessageExt extends MessageRecord {
+  /** The offset message id: store host + commit-log offset. */
+  msgId: string;
+  bodyCRC: number;
+  storeSize: number;
+}
+
+export function bodyCrc(body: Buffer): number {
+  return crc32(body) & 0x7fffffff;
+}
+
+function hostLength(sysFlag: number, bit: number): number {
+  return sysFlag & bit ? 20 : 8;
+}
+
+/** The sysFlag with its IPv6 host bits set from the hosts' address families. */
+export function withHostFlags(
+  sysFlag: number,
+  bornHost: SocketAddress,
+  storeHost: SocketAddress,
+): number {
+  let flag = sysFlag & ~(MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOST_V6);
+  if (isIPv6Address(bornHost.address)) flag |= MessageSysFlag.BORNHOST_V6;
+  if (isIPv6Address(storeHost.address)) flag |= MessageSysFlag.STOREHOST_V6;
+  return flag;
+}
+
+/** Byte offset of STORETIMESTAMP for a record with this sysFlag. */
+export function storeTimestampOffset(sysFlag: number): number {
+  return RecordOffset.BORN_HOST + hostLength(sysFlag, MessageSysFlag.BORNHOST_V6);
+}
+
+/**
+ * Encodes one CommitLog record. The sysFlag's host bits are derived from the hosts; the body CRC
+ * is computed here. Properties longer than 32767 bytes are refused as RocketMQ refuses them.
+ */
+export function encodeMessageRecord(msg: MessageRecord): Buffer {
+  const sysFlag = withHostFlags(msg.sysFlag, msg.bornHost, msg.storeHost);
+  const topic = Buffer.from(msg.topic, 'utf8');
+  const props = Buffer.from(encodeProperties(msg.properties), 'utf8');
+  if (props.length > MAX_PROPERTIES_LENGTH) {
+    throw new IllegalMessageError(
+      `message properties of ${props.length} bytes exceed ${MAX_PROPERTIES_LENGTH} bytes`,
+    );
+  }
+  if (topic.length === 0 || topic.length > MAX_TOPIC_LENGTH) {
+    throw new IllegalMessageError(`topic of ${topic.length} bytes is not storable`);
+  }
+  const v2 = topic.length > 127;
+  const bornHost = addressBytes(msg.bornHost.address);
+  const storeHost = addressBytes(msg.storeHost.address);
+  const size =
+    RecordOffset.BORN_HOST +
+    bornHost.length +
+    4 +
+    8 +
+    storeHost.length +
+    4 +
+    4 +
+    8 +
+    4 +
+    msg.body.length +
+    (v2 ? 2 : 1) +
+    topic.length +
+    2 +
+    props.length;
+  const buf = Buffer.allocUnsafe(size);
+  let pos = buf.writeInt32BE(size, 0);
+  pos = buf.writeInt32BE(v2 ? MessageMagic.V2 : MessageMagic.V1, pos);
+  pos = buf.writeInt32BE(bodyCrc(msg.body), pos);
+  pos = buf.writeInt32BE(msg.queueId, pos);
+  pos = buf.writeInt32BE(msg.flag, pos);
+  pos = writeInt64BE(buf, msg.queueOffset, pos);
+  pos = writeInt64BE(buf, msg.commitLogOffset, pos);
+  pos = buf.writeInt32BE(sysFlag, pos);
+  pos = writeInt64BE(buf, msg.bornTimestamp, pos);
+  pos += bornHost.copy(buf, pos);
+  pos = buf.writeInt32BE(msg.bornHost.port, pos);
+  pos = writeInt64BE(buf, msg.storeTimestamp, pos);
+  pos += storeHost.copy(buf, pos);
+  pos = buf.writeInt32BE(msg.storeHost.port, pos);
+  pos = buf.writeInt32BE(msg.reconsumeTimes, pos);
+  pos = writeInt64BE(buf, msg.preparedTransactionOffset, pos);
+  pos = buf.writeInt32BE(msg.body.length, pos);
+  pos += msg.body.copy(buf, pos);
+  pos = v2 ? buf.writeInt16BE(topic.length, pos) : buf.writeInt8(topic.length, pos);
+  pos += topic.copy(buf, pos);
+  pos = buf.writeInt16BE(props.length, pos);
+  props.copy(buf, pos);
+  return buf;
+}
+
+export interface DecodeOptions {
+  /** Verify BODYCRC against the body bytes (default true). */
+  checkCRC?: boolean;
+  /** Inflate a COMPRESSED body (default true). */
+  decompress?: boolean;
+}
+
+function fail(pos: number, why: string): never {
+  throw new MessageDecodeError(`malformed message record at byte ${pos}: ${why}`);
+}
+
+/**
+ * Decodes the record at `pos`. Throws MessageDecodeError on a bad size, magic code or CRC, or on
+ * fields that overrun the record, so a corrupt record is never returned as a message.
+ */
+export function decodeMessageRecord(buf: Buffer, pos = 0, options: DecodeOptions = {}): MessageExt {
+  const remaining = buf.length - pos;
+  if (remaining < RecordOffset.BORN_HOST + 8) fail(pos, `only ${remaining} bytes left`);
+  const size = buf.readInt32BE(pos);
+  if (size < RecordOffset.BORN_HOST + 8 || size > remaining) fail(pos, `total size ${size}`);
+  const magic = buf.readInt32BE(pos + RecordOffset.MAGIC);
+  if (magic !== MessageMagic.V1 && magic !== MessageMagic.V2) {
+    fail(pos, `magic code 0x${(magic >>> 0).toString(16)}`);
+  }
+  const end = pos + size;
+  const need = (at: number, n: number, what: string) => {
+    if (n < 0 || at + n > end) fail(pos, `${what} overruns the record`);
+  };
+  const sysFlag = buf.readInt32BE(pos + RecordOffset.SYS_FLAG);
+  const bornLen = hostLength(sysFlag, MessageSysFlag.BORNHOST_V6) - 4;
+  const storeLen = hostLength(sysFlag, MessageSysFlag.STOREHOST_V6) - 4;
+  let at = pos + RecordOffset.BORN_HOST;
+  need(at, bornLen + 4 + 8 + storeLen + 4 + 4 + 8 + 4, 'fixed fields');
+  const bornHost = {
+    address: formatAddress(buf.subarray(at, at + bornLen)),
+    port: buf.readInt32BE(at + bornLen),
+  };
+  at += bornLen + 4;
+  const storeTimestamp = readInt64BE(buf, at);
+  at += 8;
+  const storeAddr = buf.subarray(at, at + storeLen);
+  const storeHost = { address: formatAddress(storeAddr), port: buf.readInt32BE(at + storeLen) };
+  at += storeLen + 4;
+  const reconsumeTimes = buf.readInt32BE(at);
+  const preparedTransactionOffset = readInt64BE(buf, at + 4);
+  at += 12;
+  const bodyLen = buf.readInt32BE(at);
+  at += 4;
+  need(at, bodyLen, 'body');
+  let body: Buffer = Buffer.from(buf.subarray(at, at + bodyLen));
+  at += bodyLen;
+  const bodyCRC = buf.readInt32BE(pos + RecordOffset.BODY_CRC);
+  if (options.checkCRC !== false && bodyCrc(body) !== bodyCRC) fail(pos, 'body CRC mismatch');
+  const topicLenSize = magic === MessageMagic.V2 ? 2 : 1;
+  need(at, topicLenSize, 'topic length');
+  const topicLen = topicLenSize === 2 ? buf.readInt16BE(at) : buf.readInt8(at);
+  at += topicLenSize;
+  need(at, topicLen, 'topic');
+  const topic = buf.toString('utf8', at, at + topicLen);
+  at += topicLen;
+  need(at, 2, 'properties length');
+  const propsLen = buf.readInt16BE(at);
+  at += 2;
+  need(at, propsLen, 'properties');
+  const properties = decodeProperties(buf.toString('utf8', at, at + propsLen));
+  let flags = sysFlag;
+  if (options.decompress !== false && sysFlag & MessageSysFlag.COMPRESSED) {
+    body = decompressBody(body, sysFlag, pos);
+    flags &= ~(MessageSysFlag.COMPRESSED | MessageSysFlag.COMPRESSION_TYPE_MASK);
+  }
+  const commitLogOffset = readInt64BE(buf, pos + RecordOffset.PHYSICAL_OFFSET);
+  return {
+    topic,
+    body,
+    properties,
+    flag: buf.readInt32BE(pos + RecordOffset.FLAG),
+    queueId: buf.readInt32BE(pos + RecordOffset.QUEUE_ID),
+    queueOffset: readInt64BE(buf, pos + RecordOffset.QUEUE_OFFSET),
+    commitLogOffset,
+    sysFlag: flags,
+    bornTimestamp: readInt64BE(buf, pos + RecordOffset.BORN_TIMESTAMP),
+    bornHost,
+    storeTimestamp,
+    storeHost,
+    reconsumeTimes,
+    preparedTransactionOffset,
+    msgId: createOffsetMessageId(storeHost, commitLogOffset),
+    bodyCRC,
+    storeSize: size,
+  };
+}
+
+function decompressBody(body: Buffer, sysFlag: number, pos: number): Buffer {
+  const algorithm = sysFlag & MessageSysFlag.COMPRESSION_TYPE_MASK;
+  if (algorithm !== 0 && algorithm !== MessageSysFlag.COMPRESSION_ZLIB_TYPE) {
+    fail(pos, `compression type 0x${algorithm.toString(16)} is not supported (only zlib)`);
+  }
+  try {
+    return inflateSync(body);
+  } catch (err) {
+    return fail(pos, `compressed body does not inflate: ${(err as Error).message}`);
+  }
+}
+
+/** Decodes concatenated records, as in a pull, view or query response body. */
+export function decodeMessageRecords(buf: Buffer, options: DecodeOptions = {}): MessageExt[] {
+  const out: MessageExt[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const msg = decodeMessageRecord(buf, pos, options);
+    out.push(msg);
+    pos += msg.storeSize;
+  }
+  return out;
+}
