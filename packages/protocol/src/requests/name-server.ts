@@ -32,3 +32,22 @@ export const GetRouteInfoRequestHeader = defineHeader('GetRouteInfoRequestHeader
   topic: f.string.required,
   acceptStandardJsonOnly: f.bool.optional,
 });
+/** BROKER_HEARTBEAT (904): a 5.x broker keeping its registration alive between registrations. */
+export const BrokerHeartbeatRequestHeader = defineHeader('BrokerHeartbeatRequestHeader', {
+  clusterName: f.string.required,
+  brokerAddr: f.string.required,
+  brokerName: f.string.required,
+  brokerId: f.long.optional,
+});
+
+/** QUERY_DATA_VERSION (322): "do you hold my current topic config?" (body: DataVersion). */
+export const QueryDataVersionRequestHeader = defineHeader('QueryDataVersionRequestHeader', {
+  brokerName: f.string.required,
+  brokerAddr: f.string.required,
+  clusterName: f.string.required,
+  brokerId: f.long.required,
+});
+
+export const QueryDataVersionResponseHeader = defineHeader('QueryDataVersionResponseHeader', {
+  changed: f.bool.required,
+});
