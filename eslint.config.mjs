@@ -24,6 +24,8 @@ export default tseslint.config(
         console: 'readonly',
         __dirname: 'readonly',
         Buffer: 'readonly',
+        setInterval: 'readonly',
+        setTimeout: 'readonly',
       },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

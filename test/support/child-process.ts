@@ -10,7 +10,11 @@ export interface StartedProcess {
 }
 
 const running = new Set<ChildProcess>();
-let hooked = false;
+
+// Registered when a test file imports this module (jest gives every test file its own registry).
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /**
  * Runs `node <script> ...args` and resolves once a stdout/stderr line matches `ready`. The process
@@ -22,12 +26,6 @@ export function startNodeProcess(
   ready: RegExp,
   options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; execArgv?: string[] } = {},
 ): Promise<StartedProcess> {
-  if (!hooked) {
-    hooked = true;
-    afterAll(() => {
-      for (const child of running) child.kill('SIGKILL');
-    });
-  }
   const child = spawn(process.execPath, [...(options.execArgv ?? []), script, ...args], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

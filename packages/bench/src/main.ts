@@ -1,10 +1,12 @@
 import { printTable, type Row } from './report';
 import { runProtocol } from './suites/protocol';
+import { runStore } from './suites/store';
 
 type Suite = (durationMs: number) => Promise<Row[]>;
 
 const SUITES: Record<string, Suite> = {
   protocol: runProtocol,
+  store: runStore,
 };
 
 async function main(argv: string[]): Promise<void> {

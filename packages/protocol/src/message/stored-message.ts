@@ -4,7 +4,7 @@ import { MessageSysFlag } from '../codes/flags';
 import { readInt64BE, writeInt64BE } from './int64';
 import { createOffsetMessageId } from './message-id';
 import { decodeProperties, encodeProperties, type MessageProperties } from './properties';
-import { addressBytes, formatAddress, isIPv6Address, type SocketAddress } from './socket-address';
+import { addressBytes, formatAddress, type SocketAddress } from './socket-address';
 
 /** Magic codes of CommitLog records (MessageDecoder / CommitLog). */
 export const MessageMagic = {
@@ -75,8 +75,9 @@ export function withHostFlags(
   storeHost: SocketAddress,
 ): number {
   let flag = sysFlag & ~(MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOST_V6);
-  if (isIPv6Address(bornHost.address)) flag |= MessageSysFlag.BORNHOST_V6;
-  if (isIPv6Address(storeHost.address)) flag |= MessageSysFlag.STOREHOST_V6;
+  // addressBytes is cached per address, cheaper than parsing the text again.
+  if (addressBytes(bornHost.address).length === 16) flag |= MessageSysFlag.BORNHOST_V6;
+  if (addressBytes(storeHost.address).length === 16) flag |= MessageSysFlag.STOREHOST_V6;
   return flag;
 }
 
@@ -89,13 +90,27 @@ export function storeTimestampOffset(sysFlag: number): number {
  * Encodes one CommitLog record. The sysFlag's host bits are derived from the hosts; the body CRC
  * is computed here. Properties longer than 32767 bytes are refused as RocketMQ refuses them.
  */
+const topicCache = new Map<string, Buffer>();
+
+/** Topic names repeat: their bytes are cached (callers never modify them). */
+function topicBytes(topic: string): Buffer {
+  let bytes = topicCache.get(topic);
+  if (!bytes) {
+    bytes = Buffer.from(topic, 'utf8');
+    if (topicCache.size > 10_000) topicCache.clear();
+    topicCache.set(topic, bytes);
+  }
+  return bytes;
+}
+
 export function encodeMessageRecord(msg: MessageRecord): Buffer {
   const sysFlag = withHostFlags(msg.sysFlag, msg.bornHost, msg.storeHost);
-  const topic = Buffer.from(msg.topic, 'utf8');
-  const props = Buffer.from(encodeProperties(msg.properties), 'utf8');
-  if (props.length > MAX_PROPERTIES_LENGTH) {
+  const topic = topicBytes(msg.topic);
+  const propsText = encodeProperties(msg.properties);
+  const propsLength = Buffer.byteLength(propsText, 'utf8');
+  if (propsLength > MAX_PROPERTIES_LENGTH) {
     throw new IllegalMessageError(
-      `message properties of ${props.length} bytes exceed ${MAX_PROPERTIES_LENGTH} bytes`,
+      `message properties of ${propsLength} bytes exceed ${MAX_PROPERTIES_LENGTH} bytes`,
     );
   }
   if (topic.length === 0 || topic.length > MAX_TOPIC_LENGTH) {
@@ -118,7 +133,7 @@ export function encodeMessageRecord(msg: MessageRecord): Buffer {
     (v2 ? 2 : 1) +
     topic.length +
     2 +
-    props.length;
+    propsLength;
   const buf = Buffer.allocUnsafe(size);
   let pos = buf.writeInt32BE(size, 0);
   pos = buf.writeInt32BE(v2 ? MessageMagic.V2 : MessageMagic.V1, pos);
@@ -140,8 +155,8 @@ export function encodeMessageRecord(msg: MessageRecord): Buffer {
   pos += msg.body.copy(buf, pos);
   pos = v2 ? buf.writeInt16BE(topic.length, pos) : buf.writeInt8(topic.length, pos);
   pos += topic.copy(buf, pos);
-  pos = buf.writeInt16BE(props.length, pos);
-  props.copy(buf, pos);
+  pos = buf.writeInt16BE(propsLength, pos);
+  buf.write(propsText, pos, 'utf8');
   return buf;
 }
 

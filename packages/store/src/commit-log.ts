@@ -1,0 +1,559 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import {
+  MessageMagic,
+  RecordOffset,
+  decodeMessageRecord,
+  writeInt64BE,
+  encodeMessageRecord,
+  type Logger,
+  type MessageExt,
+  type MessageRecord,
+} from '@rocketnest/protocol';
+import { FlushTimeoutError, StoreIOError, StoreNotAvailableError } from './errors';
+import { Segment, parseSegmentFileName } from './segment';
+import type { FlushMode } from './config';
+
+/** RocketMQ's END_FILE_MIN_BLANK_LENGTH: room always left for a blank marker at a segment's end. */
+export const BLANK_MARKER_LENGTH = 8;
+
+export type PutStatus = 'PUT_OK' | 'FLUSH_DISK_TIMEOUT';
+
+export interface AppendResult {
+  status: PutStatus;
+  physicalOffset: number;
+  size: number;
+  storeTimestamp: number;
+}
+
+/** A record written to the log, handed to the dispatcher (ConsumeQueue, index, arrivals). */
+export interface WrittenRecord {
+  physicalOffset: number;
+  size: number;
+  record: MessageRecord;
+}
+
+interface PendingWrite {
+  offset: number;
+  bytes: Buffer;
+  /** Undefined for blank markers. */
+  written?: WrittenRecord;
+  /** Sync mode: when a flush not yet finished answers FLUSH_DISK_TIMEOUT. */
+  deadline?: number;
+  resolve?(status: PutStatus): void;
+  reject?(err: Error): void;
+}
+
+/** Counters for benchmarks and metrics. */
+export interface CommitLogStats {
+  /** writev batches (one per event-loop turn with appends). */
+  writeBatches: number;
+  recordsWritten: number;
+  bytesWritten: number;
+  /** fdatasync rounds. */
+  flushes: number;
+}
+
+export interface CommitLogOptions {
+  dir: string;
+  segmentSize: number;
+  flushMode: FlushMode;
+  flushIntervalMs: number;
+  syncFlushTimeoutMs: number;
+  logger: Logger;
+  /** Called for every record once it is written (in log order), before its append resolves. */
+  onWritten(records: WrittenRecord[]): void;
+  /** Called when a write fails: offsets handed out for the failed batch are void. */
+  onWriteFailed(err: Error): void;
+}
+
+/** What recovery found while validating the log from its checkpoint. */
+export interface RecoveryReport {
+  scannedFrom: number;
+  validEnd: number;
+  recordsScanned: number;
+  truncatedBytes: number;
+  corruptRecords: { offset: number; reason: string }[];
+}
+
+/**
+ * The CommitLog: every message of every topic, appended to one sequence of fixed-size segments.
+ *
+ * One writer, group commit: `append` encodes the record and assigns its offset at once (so offsets
+ * follow call order), then queues it; once per event-loop turn every queued record is written with
+ * a single positional writev per segment. In `async` mode an append resolves when its bytes are
+ * in the OS (they survive a process kill); in `sync` mode when an fdatasync covering them has
+ * finished, one fdatasync serving every append written before it started.
+ */
+export class CommitLog {
+  private segments: Segment[] = [];
+  private pending: PendingWrite[] = [];
+  private writeScheduled = false;
+  /** Sync mode: written appends waiting for their fdatasync, in log order. */
+  private flushWaiters: PendingWrite[] = [];
+  private flushing: Promise<void> | undefined;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushTimeoutTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  readonly stats: CommitLogStats = {
+    writeBatches: 0,
+    recordsWritten: 0,
+    bytesWritten: 0,
+    flushes: 0,
+  };
+  /** Where the next record goes (includes queued, unwritten records). */
+  private appendOffset = 0;
+  /** End of the bytes handed to the OS. */
+  private writtenOffset = 0;
+  /** End of the bytes made durable by fdatasync. */
+  private flushedOffset = 0;
+
+  constructor(private readonly options: CommitLogOptions) {}
+
+  get minOffset(): number {
+    return this.segments[0]?.startOffset ?? 0;
+  }
+
+  get maxOffset(): number {
+    return this.writtenOffset;
+  }
+
+  get flushed(): number {
+    return this.flushedOffset;
+  }
+
+  /** Segments, oldest first (read-only view for retention). */
+  get segmentList(): readonly Segment[] {
+    return this.segments;
+  }
+
+  /**
+   * Opens the segments and validates the log from `checkpoint` (a record boundary up to which
+   * everything was dispatched and flushed) to its end, truncating a torn tail. Each valid record
+   * after the checkpoint is passed to `redispatch` so derived data (queues, index) can be rebuilt.
+   */
+  recover(
+    checkpoint: number,
+    redispatch: (record: WrittenRecord, ext: MessageExt) => void,
+  ): RecoveryReport {
+    mkdirSync(this.options.dir, { recursive: true });
+    const names = readdirSync(this.options.dir)
+      .filter((n) => parseSegmentFileName(n) !== undefined)
+      .sort();
+    this.segments = names.map((n) => Segment.open(this.options.dir, n, this.options.segmentSize));
+    const report: RecoveryReport = {
+      scannedFrom: 0,
+      validEnd: 0,
+      recordsScanned: 0,
+      truncatedBytes: 0,
+      corruptRecords: [],
+    };
+    if (this.segments.length === 0) {
+      this.appendOffset = this.writtenOffset = this.flushedOffset = 0;
+      return report;
+    }
+    const start = Math.max(checkpoint, this.minOffset);
+    let index = this.segments.findIndex((s) => s.contains(start));
+    if (index < 0) index = this.segments.length - 1;
+    let pos = this.segments[index]!.contains(start) ? start : this.segments[index]!.startOffset;
+    report.scannedFrom = pos;
+    let end = pos;
+    for (; index < this.segments.length; index++) {
+      const segment = this.segments[index]!;
+      if (pos < segment.startOffset) pos = segment.startOffset;
+      const result = this.scanSegment(segment, pos, report, redispatch);
+      end = result.end;
+      if (!result.reachedBlank) break;
+      pos = segment.endOffset;
+      end = pos;
+    }
+    this.truncateAt(end, report);
+    this.appendOffset = this.writtenOffset = this.flushedOffset = end;
+    report.validEnd = end;
+    return report;
+  }
+
+  /** Validates records from `from` inside one segment, reading it through a bounded window. */
+  private scanSegment(
+    segment: Segment,
+    from: number,
+    report: RecoveryReport,
+    redispatch: (record: WrittenRecord, ext: MessageExt) => void,
+  ): { end: number; reachedBlank: boolean } {
+    const window = new SegmentWindow(segment);
+    let offset = from;
+    while (offset + BLANK_MARKER_LENGTH <= segment.endOffset) {
+      const head = window.get(offset, BLANK_MARKER_LENGTH);
+      const size = head.buf.readInt32BE(head.at);
+      const magic = head.buf.readInt32BE(head.at + 4);
+      if (magic === MessageMagic.BLANK) return { end: offset, reachedBlank: true };
+      if (size === 0 && magic === 0) break;
+      const ext =
+        size > 0 && offset + size <= segment.endOffset ? window.decode(offset, size) : undefined;
+      if (ext && !(ext instanceof Error)) {
+        report.recordsScanned++;
+        redispatch({ physicalOffset: offset, size, record: ext }, ext);
+        offset += size;
+        continue;
+      }
+      // A bad record followed by a good one is corruption in the middle: report it and skip it,
+      // never serve it. Anything else is a torn tail: the log ends here.
+      const next = offset + size;
+      if (size > 0 && next + BLANK_MARKER_LENGTH <= segment.endOffset && window.validAt(next)) {
+        const reason = ext instanceof Error ? ext.message : 'record overruns its segment';
+        report.corruptRecords.push({ offset, reason });
+        this.options.logger.error('corrupt commit-log record skipped', { offset, size, reason });
+        offset = next;
+        continue;
+      }
+      break;
+    }
+    return { end: offset, reachedBlank: false };
+  }
+
+  /** Zeroes everything from `end` on and deletes the segments after it. */
+  private truncateAt(end: number, report: RecoveryReport): void {
+    const keep: Segment[] = [];
+    for (const segment of this.segments) {
+      if (segment.startOffset > end || (segment.startOffset === end && keep.length > 0)) {
+        report.truncatedBytes += new SegmentWindow(segment).dataBytesFrom(segment.startOffset);
+        segment.destroy();
+        continue;
+      }
+      if (segment.contains(end)) {
+        const tail = new SegmentWindow(segment).dataBytesFrom(end);
+        if (tail > 0) {
+          report.truncatedBytes += tail;
+          zeroRange(segment, end, segment.endOffset);
+        }
+      }
+      keep.push(segment);
+    }
+    this.segments = keep;
+  }
+
+  start(): void {
+    if (this.options.flushMode === 'async') {
+      this.flushTimer = setInterval(
+        () => void this.flush().catch(() => undefined),
+        this.options.flushIntervalMs,
+      );
+      this.flushTimer.unref();
+    }
+  }
+
+  /**
+   * Appends a record. Its physical offset is assigned now (and set on `record`, which the log now
+   * owns); queue offset and store timestamp must already be set. Resolves per the flush mode;
+   * rejects if the write fails.
+   */
+  append<T = AppendResult>(record: MessageRecord, build?: (result: AppendResult) => T): Promise<T> {
+    if (this.closed) return Promise.reject(new StoreNotAvailableError('the commit log is closed'));
+    const bytes = encodeMessageRecord(record);
+    const size = bytes.length;
+    if (size + BLANK_MARKER_LENGTH > this.options.segmentSize) {
+      return Promise.reject(
+        new Error(
+          `record of ${size} bytes cannot fit a segment of ${this.options.segmentSize} bytes`,
+        ),
+      );
+    }
+    this.rollIfNeeded(size);
+    const offset = this.appendOffset;
+    writeInt64BE(bytes, offset, RecordOffset.PHYSICAL_OFFSET);
+    this.appendOffset += size;
+    record.commitLogOffset = offset;
+    return new Promise<T>((resolve, reject) => {
+      const written = { physicalOffset: offset, size, record };
+      const result = (status: PutStatus): AppendResult => ({
+        status,
+        physicalOffset: offset,
+        size,
+        storeTimestamp: record.storeTimestamp,
+      });
+      this.pending.push({
+        offset,
+        bytes,
+        written,
+        resolve: (status) => resolve(build ? build(result(status)) : (result(status) as T)),
+        reject,
+      });
+      this.scheduleWrite();
+    });
+  }
+
+  /** Fills the rest of the current segment with a blank marker when `size` does not fit. */
+  private rollIfNeeded(size: number): void {
+    const segmentSize = this.options.segmentSize;
+    const segmentEnd = (Math.floor(this.appendOffset / segmentSize) + 1) * segmentSize;
+    const room = segmentEnd - this.appendOffset;
+    if (size + BLANK_MARKER_LENGTH <= room) return;
+    const blank = Buffer.alloc(BLANK_MARKER_LENGTH);
+    blank.writeInt32BE(room, 0);
+    blank.writeInt32BE(MessageMagic.BLANK, 4);
+    this.pending.push({ offset: this.appendOffset, bytes: blank });
+    this.appendOffset = segmentEnd;
+  }
+
+  private scheduleWrite(): void {
+    if (this.writeScheduled) return;
+    this.writeScheduled = true;
+    setImmediate(() => this.writeBatch());
+  }
+
+  private writeBatch(): void {
+    this.writeScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    try {
+      this.writeRuns(batch);
+    } catch (err) {
+      this.failBatch(batch, new StoreIOError('commit-log write', err));
+      return;
+    }
+    const newEnd = batch[batch.length - 1]!.offset + batch[batch.length - 1]!.bytes.length;
+    this.stats.writeBatches++;
+    this.stats.bytesWritten += newEnd - this.writtenOffset;
+    this.writtenOffset = newEnd;
+    const written = batch.filter((p) => p.written).map((p) => p.written!);
+    this.stats.recordsWritten += written.length;
+    if (this.options.flushMode === 'async') {
+      this.options.onWritten(written);
+      for (const p of batch) p.resolve?.('PUT_OK');
+      return;
+    }
+    const deadline = Date.now() + this.options.syncFlushTimeoutMs;
+    for (const p of batch) {
+      if (!p.resolve) continue;
+      p.deadline = deadline;
+      this.flushWaiters.push(p);
+    }
+    this.armFlushTimeout();
+    // Start the fdatasync first: building queue units and index entries overlaps with it.
+    void this.flush().catch(() => undefined);
+    this.options.onWritten(written);
+  }
+
+  /** One timer for the oldest waiter's deadline (waiters are in deadline order). */
+  private armFlushTimeout(): void {
+    if (this.flushTimeoutTimer || this.flushWaiters.length === 0) return;
+    const head = this.flushWaiters[0]!;
+    this.flushTimeoutTimer = setTimeout(
+      () => {
+        this.flushTimeoutTimer = undefined;
+        this.expireFlushWaiters();
+      },
+      Math.max(0, head.deadline! - Date.now()),
+    );
+  }
+
+  private expireFlushWaiters(): void {
+    const now = Date.now();
+    while (this.flushWaiters.length > 0 && this.flushWaiters[0]!.deadline! <= now) {
+      const waiter = this.flushWaiters.shift()!;
+      this.options.logger.warn('sync flush timed out', { offset: waiter.offset });
+      waiter.resolve!('FLUSH_DISK_TIMEOUT');
+    }
+    this.armFlushTimeout();
+  }
+
+  /** Writes the batch as one writev per segment it touches. */
+  private writeRuns(batch: PendingWrite[]): void {
+    let runStart = 0;
+    for (let i = 1; i <= batch.length; i++) {
+      const segment = this.segmentFor(batch[runStart]!.offset);
+      if (i < batch.length && segment.contains(batch[i]!.offset)) continue;
+      segment.writeAt(
+        batch[runStart]!.offset,
+        batch.slice(runStart, i).map((p) => p.bytes),
+      );
+      runStart = i;
+    }
+  }
+
+  private failBatch(batch: PendingWrite[], err: Error): void {
+    // Everything queued after the failed batch was given offsets past it: fail it too.
+    const all = [...batch, ...this.pending];
+    this.pending = [];
+    this.appendOffset = this.writtenOffset;
+    this.options.logger.error('commit-log write failed; batch rejected', {
+      error: err.message,
+      records: all.length,
+    });
+    this.options.onWriteFailed(err);
+    for (const p of all) p.reject?.(err);
+  }
+
+  /** Flushes everything written so far; concurrent callers share the flush in progress. */
+  flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.flushedOffset >= this.writtenOffset) return Promise.resolve();
+    this.flushing = this.flushLoop().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.flushedOffset < this.writtenOffset) {
+      const from = this.flushedOffset;
+      const target = this.writtenOffset;
+      const segments = this.segments.filter((s) => s.endOffset > from && s.startOffset < target);
+      try {
+        await Promise.all(segments.map((s) => s.flush()));
+      } catch (err) {
+        const error = new StoreIOError('commit-log fdatasync', err);
+        this.options.logger.error('commit-log flush failed', { error: error.message });
+        throw error;
+      }
+      this.flushedOffset = target;
+      this.stats.flushes++;
+      this.releaseFlushWaiters();
+    }
+  }
+
+  private releaseFlushWaiters(): void {
+    let released = 0;
+    for (; released < this.flushWaiters.length; released++) {
+      const waiter = this.flushWaiters[released]!;
+      if (waiter.offset + waiter.bytes.length > this.flushedOffset) break;
+      waiter.resolve!('PUT_OK');
+    }
+    if (released === 0) return;
+    this.flushWaiters = this.flushWaiters.slice(released);
+    if (this.flushWaiters.length === 0 && this.flushTimeoutTimer) {
+      clearTimeout(this.flushTimeoutTimer);
+      this.flushTimeoutTimer = undefined;
+    }
+  }
+
+  private segmentFor(offset: number): Segment {
+    const last = this.segments[this.segments.length - 1];
+    if (last && last.contains(offset)) return last;
+    const found = this.findSegment(offset);
+    if (found) return found;
+    const start = Math.floor(offset / this.options.segmentSize) * this.options.segmentSize;
+    const segment = Segment.create(this.options.dir, start, this.options.segmentSize);
+    this.segments.push(segment);
+    return segment;
+  }
+
+  private findSegment(offset: number): Segment | undefined {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = this.segments[mid]!;
+      if (offset < s.startOffset) hi = mid - 1;
+      else if (offset >= s.endOffset) lo = mid + 1;
+      else return s;
+    }
+    return undefined;
+  }
+
+  /** Reads `size` bytes at `offset`, which must lie within written data of one segment. */
+  async read(offset: number, size: number): Promise<Buffer | undefined> {
+    if (offset < this.minOffset || offset + size > this.writtenOffset) return undefined;
+    const segment = this.findSegment(offset);
+    if (!segment || offset + size > segment.endOffset) return undefined;
+    return segment.readAt(offset, size);
+  }
+
+  /** Reads the record at `offset` (its size read first), or undefined if there is none. */
+  async readRecord(offset: number): Promise<Buffer | undefined> {
+    const head = await this.read(offset, 8);
+    if (!head || head.length < 8) return undefined;
+    const size = head.readInt32BE(0);
+    const magic = head.readInt32BE(4);
+    if (size <= 0 || (magic !== MessageMagic.V1 && magic !== MessageMagic.V2)) return undefined;
+    return this.read(offset, size);
+  }
+
+  /** Deletes whole segments from the oldest while `shouldDelete` says so; never the newest. */
+  deleteSegments(shouldDelete: (segment: Segment) => boolean): Segment[] {
+    const deleted: Segment[] = [];
+    while (this.segments.length > 1 && shouldDelete(this.segments[0]!)) {
+      const segment = this.segments.shift()!;
+      segment.destroy();
+      deleted.push(segment);
+    }
+    return deleted;
+  }
+
+  /** Writes what is queued, flushes, and closes the files. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.pending.length > 0) this.writeBatch();
+    await this.flush().catch(() => undefined);
+    if (this.flushTimeoutTimer) clearTimeout(this.flushTimeoutTimer);
+    for (const w of this.flushWaiters) w.resolve!('FLUSH_DISK_TIMEOUT');
+    this.flushWaiters = [];
+    for (const s of this.segments) s.close();
+  }
+}
+
+export { FlushTimeoutError };
+
+const WINDOW_SIZE = 4 * 1024 * 1024;
+
+/** Sequential reads of a segment through one reusable window, so recovery memory stays bounded. */
+class SegmentWindow {
+  private buf: Buffer = Buffer.alloc(0);
+  private start = 0;
+
+  constructor(private readonly segment: Segment) {}
+
+  get(offset: number, length: number): { buf: Buffer; at: number } {
+    if (offset < this.start || offset + length > this.start + this.buf.length) {
+      const size = Math.min(Math.max(length, WINDOW_SIZE), this.segment.endOffset - offset);
+      this.buf = this.segment.readAtSync(offset, size);
+      this.start = offset;
+    }
+    return { buf: this.buf, at: offset - this.start };
+  }
+
+  decode(offset: number, size: number): MessageExt | Error {
+    const { buf, at } = this.get(offset, size);
+    try {
+      const ext = decodeMessageRecord(buf.subarray(at, at + size), 0, { decompress: false });
+      return ext.storeSize === size ? ext : new Error(`record size ${ext.storeSize} != ${size}`);
+    } catch (err) {
+      return err as Error;
+    }
+  }
+
+  validAt(offset: number): boolean {
+    const { buf, at } = this.get(offset, BLANK_MARKER_LENGTH);
+    const size = buf.readInt32BE(at);
+    if (buf.readInt32BE(at + 4) === MessageMagic.BLANK) return true;
+    if (size <= 0 || offset + size > this.segment.endOffset) return false;
+    return !(this.decode(offset, size) instanceof Error);
+  }
+
+  /** Bytes from `from` to the last non-zero byte of the segment: data that truncation discards. */
+  dataBytesFrom(from: number): number {
+    let lastNonZero = -1;
+    for (let offset = from; offset < this.segment.endOffset; offset += WINDOW_SIZE) {
+      const chunk = this.segment.readAtSync(
+        offset,
+        Math.min(WINDOW_SIZE, this.segment.endOffset - offset),
+      );
+      for (let i = chunk.length - 1; i >= 0; i--) {
+        if (chunk[i] !== 0) {
+          lastNonZero = offset + i;
+          break;
+        }
+      }
+    }
+    return lastNonZero < 0 ? 0 : lastNonZero + 1 - from;
+  }
+}
+
+function zeroRange(segment: Segment, from: number, to: number): void {
+  const zeros = Buffer.alloc(Math.min(WINDOW_SIZE, to - from));
+  for (let offset = from; offset < to; offset += zeros.length) {
+    segment.writeAt(offset, [zeros.subarray(0, Math.min(zeros.length, to - offset))]);
+  }
+}
