@@ -12,6 +12,7 @@ export interface StartedProcess {
 const running = new Set<ChildProcess>();
 
 // Registered when a test file imports this module (jest gives every test file its own registry).
+// Top-level hooks run after those of describe blocks: stop servers in a describe's afterAll.
 afterAll(() => {
   for (const child of running) child.kill('SIGKILL');
 });

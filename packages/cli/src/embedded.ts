@@ -1,0 +1,78 @@
+import { Broker } from '@rocketnest/broker';
+import { NameServer } from '@rocketnest/namesrv';
+import { jsonLogger } from '@rocketnest/protocol';
+import type { ServerOptions } from './options';
+
+export interface RunningServer {
+  /** "host:port" of the name server, when this process runs one. */
+  namesrvAddr?: string;
+  /** "host:port" clients reach the broker at, when this process runs one. */
+  brokerAddr?: string;
+  close(): Promise<void>;
+}
+
+export async function startNameServer(
+  options: ServerOptions,
+): Promise<{ server: NameServer; addr: string }> {
+  const server = new NameServer({
+    host: options.host,
+    port: options.namesrvPort,
+    logger: jsonLogger('namesrv', options.logLevel),
+  });
+  const { port } = await server.start();
+  return { server, addr: `${displayHost(options)}:${port}` };
+}
+
+export async function startBroker(
+  options: ServerOptions,
+  namesrvAddrs: string[],
+): Promise<{ broker: Broker; addr: string }> {
+  const broker = new Broker({
+    ...options.broker,
+    host: options.host,
+    port: options.brokerPort,
+    advertisedAddress:
+      options.advertisedAddress ?? options.broker?.advertisedAddress ?? advertisedFor(options),
+    brokerName: options.brokerName,
+    clusterName: options.clusterName,
+    namesrvAddrs,
+    autoCreateTopicEnable: options.autoCreateTopic,
+    logger: jsonLogger('broker', options.logLevel),
+    store: { ...options.store, dataDir: options.dataDir, flushMode: options.flushMode },
+  });
+  const port = await broker.start();
+  return { broker, addr: `${broker.advertisedAddress}:${port}` };
+}
+
+/** A name server and a broker registered with it, in this process: `rocketnest start`. */
+export async function startEmbedded(options: ServerOptions): Promise<RunningServer> {
+  const namesrv = await startNameServer(options);
+  try {
+    const { broker, addr } = await startBroker(options, [namesrv.addr, ...options.namesrvAddrs]);
+    return {
+      namesrvAddr: namesrv.addr,
+      brokerAddr: addr,
+      async close() {
+        await broker.close();
+        await namesrv.server.close();
+      },
+    };
+  } catch (err) {
+    await namesrv.server.close();
+    throw err;
+  }
+}
+
+/** Clients on this machine reach a server bound to all interfaces (or loopback) at 127.0.0.1. */
+function displayHost(options: ServerOptions): string {
+  return !options.host || options.host === '0.0.0.0' || options.host === '::'
+    ? '127.0.0.1'
+    : options.host;
+}
+
+function advertisedFor(options: ServerOptions): string | undefined {
+  // Bound to one interface: that is the address to advertise. Otherwise the broker picks one.
+  return options.host && options.host !== '0.0.0.0' && options.host !== '::'
+    ? options.host
+    : undefined;
+}
