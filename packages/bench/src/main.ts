@@ -1,12 +1,14 @@
 import { printTable, type Row } from './report';
 import { runProtocol } from './suites/protocol';
 import { runStore } from './suites/store';
+import { runBroker } from './suites/broker';
 
 type Suite = (durationMs: number) => Promise<Row[]>;
 
 const SUITES: Record<string, Suite> = {
   protocol: runProtocol,
   store: runStore,
+  broker: runBroker,
 };
 
 async function main(argv: string[]): Promise<void> {
