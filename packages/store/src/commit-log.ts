@@ -3,6 +3,7 @@ import {
   MessageMagic,
   RecordOffset,
   decodeMessageRecord,
+  readInt64BE,
   writeInt64BE,
   encodeMessageRecord,
   type Logger,
@@ -466,7 +467,11 @@ export class CommitLog {
     const size = head.readInt32BE(0);
     const magic = head.readInt32BE(4);
     if (size <= 0 || (magic !== MessageMagic.V1 && magic !== MessageMagic.V2)) return undefined;
-    return this.read(offset, size);
+    const record = await this.read(offset, size);
+    // A record knows its own offset: bytes that merely look like one (inside another message's
+    // body, say) are not a record.
+    if (!record || record.length < RecordOffset.PHYSICAL_OFFSET + 8) return undefined;
+    return readInt64BE(record, RecordOffset.PHYSICAL_OFFSET) === offset ? record : undefined;
   }
 
   /** Deletes whole segments from the oldest while `shouldDelete` says so; never the newest. */

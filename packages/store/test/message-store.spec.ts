@@ -9,7 +9,27 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { MessageProperty, ResponseCode, tagHashCode } from '@rocketnest/protocol';
+import { encodeMessageRecord } from '@rocketnest/protocol';
 import { DiskFullError, MessageTooLargeError, type MessageStore } from '../src';
+
+function encodeForgedRecord(): Buffer {
+  return encodeMessageRecord({
+    topic: 'V',
+    body: Buffer.from('forged'),
+    properties: {},
+    flag: 0,
+    queueId: 0,
+    queueOffset: 0,
+    commitLogOffset: 0,
+    sysFlag: 0,
+    bornTimestamp: 0,
+    bornHost: { address: '127.0.0.1', port: 1 },
+    storeTimestamp: 0,
+    storeHost: { address: '127.0.0.1', port: 1 },
+    reconsumeTimes: 0,
+    preparedTransactionOffset: 0,
+  });
+}
 import { tempDir } from '../../../test/support/temp-dir';
 import { body, decodeAll, openStore, readQueue } from './helpers';
 
@@ -171,6 +191,23 @@ describe('MessageStore', () => {
     expect((await q('customer-9')).sort()).toEqual(['one', 'two']);
     expect(await q('U1')).toEqual(['one']);
     expect(await q('missing')).toEqual([]);
+  });
+
+  it('reads a record only at its own offset, never one forged inside another body', async () => {
+    store = await openStore();
+    const first = await store.putMessage({
+      topic: 'V',
+      queueId: 0,
+      body: body('plain'),
+      properties: {},
+    });
+    // A body that is itself a well-formed record, as a hostile producer could send.
+    const forged = encodeForgedRecord();
+    const second = await store.putMessage({ topic: 'V', queueId: 0, body: forged, properties: {} });
+    expect((await store.lookMessageByOffset(first.physicalOffset))?.body.toString()).toBe('plain');
+    const bodyStart = second.physicalOffset + second.size - 2 - 1 - 1 - forged.length; // props(2) + topic(1+1)
+    expect(await store.readRecord(bodyStart)).toBeUndefined();
+    expect(await store.lookMessageByOffset(bodyStart)).toBeUndefined();
   });
 
   it('refuses a message above the maximum size with MESSAGE_ILLEGAL', async () => {
