@@ -7,6 +7,7 @@ import {
   ViewMessageRequestHeader,
   decodeMessageRecords,
   encodeMessageRecord,
+  messageRecord,
   parseOffsetMessageId,
 } from '@rocketnest/protocol';
 import { createTopic, type BrokerTestClient } from './support/broker-test-client';
@@ -54,22 +55,14 @@ describe('queries', () => {
 
   it('does not mistake a record-shaped body for a record', async () => {
     const client = cluster.client();
-    const fake = encodeMessageRecord({
-      topic: 'QT',
-      body: Buffer.from('fake'),
-      properties: {},
-      flag: 0,
-      queueId: 0,
-      queueOffset: 0,
-      commitLogOffset: 0,
-      sysFlag: 0,
-      bornTimestamp: 0,
-      bornHost: { address: '127.0.0.1', port: 1 },
-      storeTimestamp: 0,
-      storeHost: { address: '127.0.0.1', port: 1 },
-      reconsumeTimes: 0,
-      preparedTransactionOffset: 0,
-    });
+    const fake = encodeMessageRecord(
+      messageRecord({
+        topic: 'QT',
+        body: Buffer.from('fake'),
+        bornHost: { address: '127.0.0.1', port: 1 },
+        storeHost: { address: '127.0.0.1', port: 1 },
+      }),
+    );
     const header = await client.sendOk('QT', fake);
     const bodyOffset = parseOffsetMessageId(header.msgId).commitLogOffset + 88; // IPv4 hosts
     const response = await client.invoke(RequestCode.VIEW_MESSAGE_BY_ID, {

@@ -9,26 +9,18 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { MessageProperty, ResponseCode, tagHashCode } from '@rocketnest/protocol';
-import { encodeMessageRecord } from '@rocketnest/protocol';
+import { encodeMessageRecord, messageRecord } from '@rocketnest/protocol';
 import { DiskFullError, MessageTooLargeError, type MessageStore } from '../src';
 
 function encodeForgedRecord(): Buffer {
-  return encodeMessageRecord({
-    topic: 'V',
-    body: Buffer.from('forged'),
-    properties: {},
-    flag: 0,
-    queueId: 0,
-    queueOffset: 0,
-    commitLogOffset: 0,
-    sysFlag: 0,
-    bornTimestamp: 0,
-    bornHost: { address: '127.0.0.1', port: 1 },
-    storeTimestamp: 0,
-    storeHost: { address: '127.0.0.1', port: 1 },
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  });
+  return encodeMessageRecord(
+    messageRecord({
+      topic: 'V',
+      body: Buffer.from('forged'),
+      bornHost: { address: '127.0.0.1', port: 1 },
+      storeHost: { address: '127.0.0.1', port: 1 },
+    }),
+  );
 }
 import { tempDir } from '../../../test/support/temp-dir';
 import { body, decodeAll, openStore, readQueue } from './helpers';

@@ -7,6 +7,7 @@ import {
   encodeFrame,
   encodeMessageRecord,
   encodeProperties,
+  messageRecord,
   sendHeaderCodecFor,
   type MessageRecord,
 } from '@rocketnest/protocol';
@@ -59,22 +60,20 @@ function sendBaseline(): number {
 }
 
 function pullRecords(): MessageRecord[] {
-  return Array.from({ length: 32 }, (_, i) => ({
-    topic: 'TopicTest',
-    body: BODY,
-    properties: PROPERTIES,
-    flag: 0,
-    queueId: 3,
-    queueOffset: 1000 + i,
-    commitLogOffset: 1_000_000 + i * 1200,
-    sysFlag: 0,
-    bornTimestamp: 1700000000000,
-    bornHost: { address: '127.0.0.1', port: 50000 },
-    storeTimestamp: 1700000000001,
-    storeHost: { address: '127.0.0.1', port: 10911 },
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  }));
+  return Array.from({ length: 32 }, (_, i) =>
+    messageRecord({
+      topic: 'TopicTest',
+      body: BODY,
+      properties: PROPERTIES,
+      queueId: 3,
+      queueOffset: 1000 + i,
+      commitLogOffset: 1_000_000 + i * 1200,
+      bornTimestamp: 1700000000000,
+      bornHost: { address: '127.0.0.1', port: 50000 },
+      storeTimestamp: 1700000000001,
+      storeHost: { address: '127.0.0.1', port: 10911 },
+    }),
+  );
 }
 
 export async function runProtocol(durationMs: number): Promise<Row[]> {

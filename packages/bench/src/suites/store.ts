@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { MessageStore } from '@rocketnest/store';
-import { encodeMessageRecord } from '@rocketnest/protocol';
+import { encodeMessageRecord, messageRecord } from '@rocketnest/protocol';
 import type { Row } from '../report';
 
 const fdatasyncAsync = promisify(fdatasync);
@@ -29,22 +29,14 @@ function tempDir(): string {
 
 /** The bytes one stored message takes, so the raw baselines write exactly the same amount. */
 function recordSize(): number {
-  return encodeMessageRecord({
-    topic: 'Bench',
-    body: BODY,
-    properties: PROPERTIES,
-    flag: 0,
-    queueId: 0,
-    queueOffset: 0,
-    commitLogOffset: 0,
-    sysFlag: 0,
-    bornTimestamp: 0,
-    bornHost: { address: '127.0.0.1', port: 1 },
-    storeTimestamp: 0,
-    storeHost: { address: '127.0.0.1', port: 10911 },
-    reconsumeTimes: 0,
-    preparedTransactionOffset: 0,
-  }).length;
+  return encodeMessageRecord(
+    messageRecord({
+      topic: 'Bench',
+      body: BODY,
+      properties: PROPERTIES,
+      storeHost: { address: '127.0.0.1', port: 10911 },
+    }),
+  ).length;
 }
 
 async function openStore(dir: string, flushMode: 'sync' | 'async'): Promise<MessageStore> {

@@ -52,6 +52,32 @@ export interface MessageRecord {
   preparedTransactionOffset: number;
 }
 
+const LOOPBACK: SocketAddress = { address: '127.0.0.1', port: 0 };
+
+/**
+ * A record with defaults for everything but topic and body: zero offsets, flags and times, and
+ * loopback hosts. For tools and tests; a store assigns the offsets and times itself.
+ */
+export function messageRecord(
+  fields: Pick<MessageRecord, 'topic' | 'body'> & Partial<MessageRecord>,
+): MessageRecord {
+  return {
+    properties: {},
+    flag: 0,
+    queueId: 0,
+    queueOffset: 0,
+    commitLogOffset: 0,
+    sysFlag: 0,
+    bornTimestamp: 0,
+    bornHost: LOOPBACK,
+    storeTimestamp: 0,
+    storeHost: LOOPBACK,
+    reconsumeTimes: 0,
+    preparedTransactionOffset: 0,
+    ...fields,
+  };
+}
+
 /** A decoded record, RocketMQ's MessageExt. */
 export interface MessageExt extends MessageRecord {
   /** The offset message id: store host + commit-log offset. */
