@@ -136,6 +136,7 @@ export class MessageStore {
   readonly delayLevelsMs: number[];
   private readonly paths: ReturnType<typeof storePaths>;
   private readonly queues = new Map<string, ConsumeQueue>();
+  private readonly queuesByTopic = new Map<string, ConsumeQueue[]>();
   private readonly nextQueueOffset = new Map<string, number>();
   private readonly commitLog: CommitLog;
   private readonly index: IndexService;
@@ -288,6 +289,9 @@ export class MessageStore {
   }
 
   private queueFor(topic: string, queueId: number): ConsumeQueue {
+    // Hot path (twice per message): a per-topic array, no key string to build.
+    const cached = this.queuesByTopic.get(topic)?.[queueId];
+    if (cached) return cached;
     const key = queueKey(topic, queueId);
     let cq = this.queues.get(key);
     if (!cq) {
@@ -300,6 +304,9 @@ export class MessageStore {
       cq.load();
       this.queues.set(key, cq);
     }
+    let byId = this.queuesByTopic.get(topic);
+    if (!byId) this.queuesByTopic.set(topic, (byId = []));
+    byId[queueId] = cq;
     return cq;
   }
 
@@ -649,6 +656,7 @@ export class MessageStore {
       this.queues.delete(key);
       this.nextQueueOffset.delete(key);
     }
+    this.queuesByTopic.delete(topic);
     rmSync(join(this.paths.consumeQueue, topic), { recursive: true, force: true });
     this.topics.delete(topic);
     this.consumerOffsets.removeTopic(topic);

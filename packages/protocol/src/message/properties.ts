@@ -7,7 +7,8 @@ export type MessageProperties = Record<string, string>;
 export function encodeProperties(properties: MessageProperties | undefined): string {
   if (!properties) return '';
   let out = '';
-  for (const [name, value] of Object.entries(properties)) {
+  for (const name in properties) {
+    const value = properties[name];
     if (value === undefined || value === null) continue;
     out += name + NAME_VALUE_SEPARATOR + value + PROPERTY_SEPARATOR;
   }
