@@ -375,7 +375,7 @@ describe('delay', () => {
       await new Promise((r) => setTimeout(r, 20));
     const elapsed = Date.now() - start;
     expect(elapsed).toBeGreaterThanOrEqual(950);
-    expect(elapsed).toBeLessThan(2500);
+    expect(elapsed).toBeLessThan(4000); // generous: CI machines are loaded; early delivery is the real failure
     const msgs = await readQueue(store, 'Late', 2);
     expect(msgs.map((m) => m.body.toString())).toEqual(['d0', 'd1', 'd2']);
     expect(msgs[0]!.properties[MessageProperty.DELAY_TIME_LEVEL]).toBeUndefined();
