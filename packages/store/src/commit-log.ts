@@ -319,7 +319,7 @@ export class CommitLog {
     const written = batch.filter((p) => p.written).map((p) => p.written!);
     this.stats.recordsWritten += written.length;
     if (this.options.flushMode === 'async') {
-      this.options.onWritten(written);
+      this.dispatchWritten(written);
       for (const p of batch) p.resolve?.('PUT_OK');
       return;
     }
@@ -332,7 +332,24 @@ export class CommitLog {
     this.armFlushTimeout();
     // Start the fdatasync first: building queue units and index entries overlaps with it.
     void this.flush().catch(() => undefined);
-    this.options.onWritten(written);
+    this.dispatchWritten(written);
+  }
+
+  /**
+   * The records are in the log whatever happens next: a failure to build derived data (a full
+   * disk under the ConsumeQueue, say) is logged, never thrown out of the write path, and
+   * recovery rebuilds that data from the log.
+   */
+  private dispatchWritten(written: WrittenRecord[]): void {
+    try {
+      this.options.onWritten(written);
+    } catch (err) {
+      this.options.logger.error('dispatch of written records failed', {
+        error: err instanceof Error ? err.message : String(err),
+        from: written[0]?.physicalOffset,
+        records: written.length,
+      });
+    }
   }
 
   /** One timer for the oldest waiter's deadline (waiters are in deadline order). */

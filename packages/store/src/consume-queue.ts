@@ -130,23 +130,34 @@ export class ConsumeQueue {
 
   /** Writes buffered units, splitting at file boundaries. */
   writeBuffered(): void {
-    let written = 0;
-    while (written < this.bufferedLength) {
-      const byteOffset = this.bufferedStart * CQ_UNIT_SIZE + written;
+    while (this.bufferedLength > 0) {
+      const byteOffset = this.bufferedStart * CQ_UNIT_SIZE;
       const file = this.fileFor(byteOffset);
-      const n = Math.min(this.bufferedLength - written, file.endOffset - byteOffset);
-      file.writeAt(byteOffset, [this.buffered.subarray(written, written + n)]);
+      const n = Math.min(this.bufferedLength, file.endOffset - byteOffset);
+      // On failure (ENOSPC...) what is not yet written stays buffered for the next attempt.
+      file.writeAt(byteOffset, [this.buffered.subarray(0, n)]);
       this.dirty.add(file);
-      written += n;
+      this.buffered = this.buffered.subarray(n);
+      this.bufferedLength -= n;
+      this.bufferedStart += n / CQ_UNIT_SIZE;
     }
     this.buffered = EMPTY;
-    this.bufferedLength = 0;
   }
 
   /** Up to `maxCount` units from `queueOffset` (fewer at a file end or the queue end). */
   get(queueOffset: number, maxCount: number): CqUnit[] {
     if (queueOffset < this.min || queueOffset >= this.max) return [];
-    if (this.bufferedLength > 0) this.writeBuffered();
+    // Units not yet written are served from memory (their write may be failing: a full disk).
+    if (this.bufferedLength > 0 && queueOffset >= this.bufferedStart) {
+      return this.unitsIn(
+        this.buffered,
+        (queueOffset - this.bufferedStart) * CQ_UNIT_SIZE,
+        queueOffset,
+        maxCount,
+        this.bufferedLength,
+      );
+    }
+    if (this.bufferedLength > 0) maxCount = Math.min(maxCount, this.bufferedStart - queueOffset);
     const byteOffset = queueOffset * CQ_UNIT_SIZE;
     const file = this.findFile(byteOffset);
     if (!file) return [];
@@ -156,12 +167,22 @@ export class ConsumeQueue {
       (file.endOffset - byteOffset) / CQ_UNIT_SIZE,
     );
     const data = file.readAtSync(byteOffset, count * CQ_UNIT_SIZE);
+    return this.unitsIn(data, 0, queueOffset, count, data.length);
+  }
+
+  private unitsIn(
+    data: Buffer,
+    start: number,
+    queueOffset: number,
+    maxCount: number,
+    end: number,
+  ): CqUnit[] {
     const units: CqUnit[] = [];
-    for (let i = 0; i + CQ_UNIT_SIZE <= data.length; i += CQ_UNIT_SIZE) {
+    for (let i = start; i + CQ_UNIT_SIZE <= end && units.length < maxCount; i += CQ_UNIT_SIZE) {
       const size = data.readInt32BE(i + 8);
       if (size <= 0) break;
       units.push({
-        queueOffset: queueOffset + i / CQ_UNIT_SIZE,
+        queueOffset: queueOffset + units.length,
         physicalOffset: readInt64BE(data, i),
         size,
         tagsCode: readInt64BE(data, i + 12),
@@ -244,9 +265,13 @@ export class ConsumeQueue {
     await Promise.all(files.map((f) => f.flush()));
   }
 
+  /** Writes buffered units and closes the files (closed even if the write fails). */
   close(): void {
-    this.writeBuffered();
-    for (const f of this.files) f.close();
+    try {
+      this.writeBuffered();
+    } finally {
+      for (const f of this.files) f.close();
+    }
   }
 
   destroy(): void {

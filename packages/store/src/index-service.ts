@@ -167,11 +167,15 @@ export class IndexService {
   }
 
   /** Flushes and closes the files. */
+  /** Flushes and closes the files; they are closed even if the flush fails (a full disk). */
   async close(): Promise<void> {
-    await this.flush();
-    this.closed = true;
-    for (const file of this.files) file.close();
-    this.files.length = 0;
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      for (const file of this.files) file.close();
+      this.files.length = 0;
+    }
   }
 
   /** Entries put but not yet written to a file; bounded by the write buffer. */

@@ -384,18 +384,30 @@ export class MessageStore {
       const unit = this.dispatchToQueue(written);
       this.dispatchToIndex(written);
       this.dispatchedOffset = written.physicalOffset + written.size;
-      for (const listener of this.arrivalListeners) {
-        listener({
-          topic: written.record.topic,
-          queueId: written.record.queueId,
-          queueOffset: written.record.queueOffset,
-          tagsCode: unit,
-          properties: written.record.properties,
-        });
-      }
+      if (this.arrivalListeners.length > 0) this.announce(written, unit);
     }
     for (const cq of touched) cq.writeIfFull();
     this.index.markDispatched(this.dispatchedOffset);
+  }
+
+  private announce(written: WrittenRecord, tagsCode: number): void {
+    const event: ArrivalEvent = {
+      topic: written.record.topic,
+      queueId: written.record.queueId,
+      queueOffset: written.record.queueOffset,
+      tagsCode,
+      properties: written.record.properties,
+    };
+    for (const listener of this.arrivalListeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.config.logger.error('arrival listener failed', {
+          topic: event.topic,
+          error: String(err),
+        });
+      }
+    }
   }
 
   /** Queues the record's unit (written by writeBuffered, in one write per queue per batch). */
@@ -695,19 +707,35 @@ export class MessageStore {
     });
   }
 
-  /** Finishes queued writes, persists everything and closes the files; a clean shutdown. */
+  /**
+   * Finishes queued writes, persists everything and closes the files; a clean shutdown. Files are
+   * closed even when persisting fails (a full disk); the abort marker then stays, so the next open
+   * recovers from the log, and the error is rethrown.
+   */
   async close(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     if (this.persistTimer) clearInterval(this.persistTimer);
     this.schedule.stop();
     this.clean.stop();
-    await this.commitLog.close();
-    await this.persist();
-    await this.index.close();
-    for (const cq of this.queues.values()) cq.close();
-    if (existsSync(this.paths.abort)) unlinkSync(this.paths.abort);
+    let failure: unknown;
+    const attempt = async (step: () => unknown) => {
+      try {
+        await step();
+      } catch (err) {
+        failure ??= err;
+      }
+    };
+    await attempt(() => this.commitLog.close());
+    await attempt(() => this.persist());
+    await attempt(() => this.index.close());
+    for (const cq of this.queues.values()) await attempt(() => cq.close());
+    if (failure === undefined && existsSync(this.paths.abort)) unlinkSync(this.paths.abort);
     if (existsSync(this.paths.lock)) unlinkSync(this.paths.lock);
+    if (failure !== undefined) {
+      this.logPersistError(failure);
+      throw failure;
+    }
   }
 }
 
