@@ -3,9 +3,10 @@ import {
   MessageMagic,
   RecordOffset,
   decodeMessageRecord,
+  prepareMessageRecord,
   readInt64BE,
-  writeInt64BE,
-  encodeMessageRecord,
+  writeMessageRecord,
+  type PreparedRecord,
   type Logger,
   type MessageExt,
   type MessageRecord,
@@ -34,8 +35,13 @@ export interface WrittenRecord {
 }
 
 interface PendingWrite {
+  /** Log offset. */
   offset: number;
-  bytes: Buffer;
+  /** Where its bytes are in the batch buffer, and how many (8 for a blank marker). */
+  bufferPos: number;
+  bufferLength: number;
+  /** Log bytes it covers (a blank marker covers the rest of its segment). */
+  logLength: number;
   /** Undefined for blank markers. */
   written?: WrittenRecord;
   /** Sync mode: when a flush not yet finished answers FLUSH_DISK_TIMEOUT. */
@@ -81,13 +87,16 @@ export interface RecoveryReport {
  *
  * One writer, group commit: `append` encodes the record and assigns its offset at once (so offsets
  * follow call order), then queues it; once per event-loop turn every queued record is written with
- * a single positional writev per segment. In `async` mode an append resolves when its bytes are
+ * a single positional write per segment. In `async` mode an append resolves when its bytes are
  * in the OS (they survive a process kill); in `sync` mode when an fdatasync covering them has
  * finished, one fdatasync serving every append written before it started.
  */
 export class CommitLog {
   private segments: Segment[] = [];
   private pending: PendingWrite[] = [];
+  /** Bytes of the pending records, encoded in place: one reused buffer, no buffer per record. */
+  private batch = Buffer.allocUnsafe(1024 * 1024);
+  private batchLength = 0;
   private writeScheduled = false;
   /** Sync mode: written appends waiting for their fdatasync, in log order. */
   private flushWaiters: PendingWrite[] = [];
@@ -249,8 +258,13 @@ export class CommitLog {
    */
   append<T = AppendResult>(record: MessageRecord, build?: (result: AppendResult) => T): Promise<T> {
     if (this.closed) return Promise.reject(new StoreNotAvailableError('the commit log is closed'));
-    const bytes = encodeMessageRecord(record);
-    const size = bytes.length;
+    let prepared: PreparedRecord;
+    try {
+      prepared = prepareMessageRecord(record);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const size = prepared.size;
     if (size + BLANK_MARKER_LENGTH > this.options.segmentSize) {
       return Promise.reject(
         new Error(
@@ -260,9 +274,10 @@ export class CommitLog {
     }
     this.rollIfNeeded(size);
     const offset = this.appendOffset;
-    writeInt64BE(bytes, offset, RecordOffset.PHYSICAL_OFFSET);
     this.appendOffset += size;
     record.commitLogOffset = offset;
+    const bufferPos = this.reserve(size);
+    writeMessageRecord(prepared, this.batch, bufferPos);
     return new Promise<T>((resolve, reject) => {
       const written = { physicalOffset: offset, size, record };
       const result = (status: PutStatus): AppendResult => ({
@@ -273,7 +288,9 @@ export class CommitLog {
       });
       this.pending.push({
         offset,
-        bytes,
+        bufferPos,
+        bufferLength: size,
+        logLength: size,
         written,
         resolve: (status) => resolve(build ? build(result(status)) : (result(status) as T)),
         reject,
@@ -282,16 +299,33 @@ export class CommitLog {
     });
   }
 
+  /** Room for `size` more bytes in the batch buffer; returns where they go. */
+  private reserve(size: number): number {
+    const pos = this.batchLength;
+    if (pos + size > this.batch.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.batch.length * 2, pos + size));
+      this.batch.copy(bigger, 0, 0, pos);
+      this.batch = bigger;
+    }
+    this.batchLength += size;
+    return pos;
+  }
+
   /** Fills the rest of the current segment with a blank marker when `size` does not fit. */
   private rollIfNeeded(size: number): void {
     const segmentSize = this.options.segmentSize;
     const segmentEnd = (Math.floor(this.appendOffset / segmentSize) + 1) * segmentSize;
     const room = segmentEnd - this.appendOffset;
     if (size + BLANK_MARKER_LENGTH <= room) return;
-    const blank = Buffer.alloc(BLANK_MARKER_LENGTH);
-    blank.writeInt32BE(room, 0);
-    blank.writeInt32BE(MessageMagic.BLANK, 4);
-    this.pending.push({ offset: this.appendOffset, bytes: blank });
+    const bufferPos = this.reserve(BLANK_MARKER_LENGTH);
+    this.batch.writeInt32BE(room, bufferPos);
+    this.batch.writeInt32BE(MessageMagic.BLANK, bufferPos + 4);
+    this.pending.push({
+      offset: this.appendOffset,
+      bufferPos,
+      bufferLength: BLANK_MARKER_LENGTH,
+      logLength: room,
+    });
     this.appendOffset = segmentEnd;
   }
 
@@ -311,8 +345,11 @@ export class CommitLog {
     } catch (err) {
       this.failBatch(batch, new StoreIOError('commit-log write', err));
       return;
+    } finally {
+      // The writes above are synchronous: the buffer is free for the next batch.
+      this.batchLength = 0;
     }
-    const newEnd = batch[batch.length - 1]!.offset + batch[batch.length - 1]!.bytes.length;
+    const newEnd = batch[batch.length - 1]!.offset + batch[batch.length - 1]!.logLength;
     this.stats.writeBatches++;
     this.stats.bytesWritten += newEnd - this.writtenOffset;
     this.writtenOffset = newEnd;
@@ -375,16 +412,17 @@ export class CommitLog {
     this.armFlushTimeout();
   }
 
-  /** Writes the batch as one writev per segment it touches. */
+  /** Writes the batch as one write per segment it touches (contiguous in log and buffer). */
   private writeRuns(batch: PendingWrite[]): void {
     let runStart = 0;
     for (let i = 1; i <= batch.length; i++) {
-      const segment = this.segmentFor(batch[runStart]!.offset);
+      const first = batch[runStart]!;
+      const segment = this.segmentFor(first.offset);
       if (i < batch.length && segment.contains(batch[i]!.offset)) continue;
-      segment.writeAt(
-        batch[runStart]!.offset,
-        batch.slice(runStart, i).map((p) => p.bytes),
-      );
+      const last = batch[i - 1]!;
+      segment.writeAt(first.offset, [
+        this.batch.subarray(first.bufferPos, last.bufferPos + last.bufferLength),
+      ]);
       runStart = i;
     }
   }
@@ -393,6 +431,7 @@ export class CommitLog {
     // Everything queued after the failed batch was given offsets past it: fail it too.
     const all = [...batch, ...this.pending];
     this.pending = [];
+    this.batchLength = 0;
     this.appendOffset = this.writtenOffset;
     this.options.logger.error('commit-log write failed; batch rejected', {
       error: err.message,
@@ -434,7 +473,7 @@ export class CommitLog {
     let released = 0;
     for (; released < this.flushWaiters.length; released++) {
       const waiter = this.flushWaiters[released]!;
-      if (waiter.offset + waiter.bytes.length > this.flushedOffset) break;
+      if (waiter.offset + waiter.logLength > this.flushedOffset) break;
       waiter.resolve!('PUT_OK');
     }
     if (released === 0) return;

@@ -192,7 +192,7 @@ export async function runStore(durationMs: number): Promise<Row[]> {
       'rocketnest store (256 in flight)',
       ours.async,
       raw.async,
-      `${perWritev.toFixed(0)} msgs/writev; `,
+      `${perWritev.toFixed(0)} msgs/write; `,
     ),
     row('append 1 KiB, async flush', 'raw fs.writeSync per record', raw.async, raw.async, ''),
     row(

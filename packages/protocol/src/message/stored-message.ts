@@ -94,28 +94,11 @@ function hostLength(sysFlag: number, bit: number): number {
   return sysFlag & bit ? 20 : 8;
 }
 
-/** The sysFlag with its IPv6 host bits set from the hosts' address families. */
-export function withHostFlags(
-  sysFlag: number,
-  bornHost: SocketAddress,
-  storeHost: SocketAddress,
-): number {
-  let flag = sysFlag & ~(MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOST_V6);
-  // addressBytes is cached per address, cheaper than parsing the text again.
-  if (addressBytes(bornHost.address).length === 16) flag |= MessageSysFlag.BORNHOST_V6;
-  if (addressBytes(storeHost.address).length === 16) flag |= MessageSysFlag.STOREHOST_V6;
-  return flag;
-}
-
 /** Byte offset of STORETIMESTAMP for a record with this sysFlag. */
 export function storeTimestampOffset(sysFlag: number): number {
   return RecordOffset.BORN_HOST + hostLength(sysFlag, MessageSysFlag.BORNHOST_V6);
 }
 
-/**
- * Encodes one CommitLog record. The sysFlag's host bits are derived from the hosts; the body CRC
- * is computed here. Properties longer than 32767 bytes are refused as RocketMQ refuses them.
- */
 const topicCache = new Map<string, Buffer>();
 
 /** Topic names repeat: their bytes are cached (callers never modify them). */
@@ -129,8 +112,29 @@ function topicBytes(topic: string): Buffer {
   return bytes;
 }
 
-export function encodeMessageRecord(msg: MessageRecord): Buffer {
-  const sysFlag = withHostFlags(msg.sysFlag, msg.bornHost, msg.storeHost);
+/** A record measured and validated, ready to be written where its writer chooses. */
+export interface PreparedRecord {
+  readonly msg: MessageRecord;
+  readonly size: number;
+  readonly sysFlag: number;
+  readonly topic: Buffer;
+  readonly propsText: string;
+  readonly propsLength: number;
+  readonly bornHost: Buffer;
+  readonly storeHost: Buffer;
+}
+
+/**
+ * Measures and validates a CommitLog record: the sysFlag's host bits are derived from the hosts;
+ * properties longer than 32767 bytes are refused as RocketMQ refuses them. Write it with
+ * writeMessageRecord (the body CRC is computed then).
+ */
+export function prepareMessageRecord(msg: MessageRecord): PreparedRecord {
+  const bornHost = addressBytes(msg.bornHost.address);
+  const storeHost = addressBytes(msg.storeHost.address);
+  let sysFlag = msg.sysFlag & ~(MessageSysFlag.BORNHOST_V6 | MessageSysFlag.STOREHOST_V6);
+  if (bornHost.length === 16) sysFlag |= MessageSysFlag.BORNHOST_V6;
+  if (storeHost.length === 16) sysFlag |= MessageSysFlag.STOREHOST_V6;
   const topic = topicBytes(msg.topic);
   const propsText = encodeProperties(msg.properties);
   const propsLength = Buffer.byteLength(propsText, 'utf8');
@@ -142,9 +146,6 @@ export function encodeMessageRecord(msg: MessageRecord): Buffer {
   if (topic.length === 0 || topic.length > MAX_TOPIC_LENGTH) {
     throw new IllegalMessageError(`topic of ${topic.length} bytes is not storable`);
   }
-  const v2 = topic.length > 127;
-  const bornHost = addressBytes(msg.bornHost.address);
-  const storeHost = addressBytes(msg.storeHost.address);
   const size =
     RecordOffset.BORN_HOST +
     bornHost.length +
@@ -156,12 +157,26 @@ export function encodeMessageRecord(msg: MessageRecord): Buffer {
     8 +
     4 +
     msg.body.length +
-    (v2 ? 2 : 1) +
+    (topic.length > 127 ? 2 : 1) +
     topic.length +
     2 +
     propsLength;
-  const buf = Buffer.allocUnsafe(size);
-  let pos = buf.writeInt32BE(size, 0);
+  return { msg, size, sysFlag, topic, propsText, propsLength, bornHost, storeHost };
+}
+
+/** Encodes one CommitLog record into a new buffer. */
+export function encodeMessageRecord(msg: MessageRecord): Buffer {
+  const prepared = prepareMessageRecord(msg);
+  const buf = Buffer.allocUnsafe(prepared.size);
+  writeMessageRecord(prepared, buf, 0);
+  return buf;
+}
+
+/** Writes a prepared record at `start` of `buf` (which must have `prepared.size` bytes there). */
+export function writeMessageRecord(prepared: PreparedRecord, buf: Buffer, start: number): void {
+  const { msg, size, sysFlag, topic, propsText, propsLength, bornHost, storeHost } = prepared;
+  const v2 = topic.length > 127;
+  let pos = buf.writeInt32BE(size, start);
   pos = buf.writeInt32BE(v2 ? MessageMagic.V2 : MessageMagic.V1, pos);
   pos = buf.writeInt32BE(bodyCrc(msg.body), pos);
   pos = buf.writeInt32BE(msg.queueId, pos);
@@ -183,7 +198,6 @@ export function encodeMessageRecord(msg: MessageRecord): Buffer {
   pos += topic.copy(buf, pos);
   pos = buf.writeInt16BE(propsLength, pos);
   buf.write(propsText, pos, 'utf8');
-  return buf;
 }
 
 export interface DecodeOptions {
