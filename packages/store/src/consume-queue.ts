@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { readInt64BE, writeInt64BE } from '@rocketnest/protocol';
 import { Segment, parseSegmentFileName } from './segment';
 
+// Bound once: in CommonJS a package's re-exports are getters, too slow to call per message.
+const writeLong = writeInt64BE;
+
 /** CQ_STORE_UNIT_SIZE: commit-log offset (8) + size (4) + tags code (8). */
 export const CQ_UNIT_SIZE = 20;
 
@@ -113,9 +116,9 @@ export class ConsumeQueue {
       this.buffered = bigger;
     }
     const at = this.bufferedLength;
-    writeInt64BE(this.buffered, physicalOffset, at);
+    writeLong(this.buffered, physicalOffset, at);
     this.buffered.writeInt32BE(size, at + 8);
-    writeInt64BE(this.buffered, tagsCode, at + 12);
+    writeLong(this.buffered, tagsCode, at + 12);
     this.bufferedLength += CQ_UNIT_SIZE;
     if (queueOffset >= this.max) this.max = queueOffset + 1;
   }

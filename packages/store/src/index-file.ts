@@ -1,6 +1,10 @@
 import { readInt64BE, tagHashCode, writeInt64BE } from '@rocketnest/protocol';
 import { Segment } from './segment';
 
+// Bound once: in CommonJS a package's re-exports are getters, too slow to call per message.
+const javaHashCode = tagHashCode;
+const writeLong = writeInt64BE;
+
 /**
  * IndexHeader: beginTimestamp, endTimestamp, beginPhyOffset, endPhyOffset (int64 each),
  * hashSlotCount, indexCount (int32 each).
@@ -25,7 +29,7 @@ const INT32_MAX = 2147483647;
  * cannot negate (Integer.MIN_VALUE) becomes 0.
  */
 export function indexKeyHash(key: string): number {
-  const hash = tagHashCode(key);
+  const hash = javaHashCode(key);
   return hash === INT32_MIN ? 0 : Math.abs(hash);
 }
 
@@ -259,7 +263,7 @@ export class IndexFile {
     if (index - w.bufferedFrom === WRITE_BUFFER_ENTRIES) this.writeBufferedEntries();
     const pos = (index - w.bufferedFrom) * INDEX_ENTRY_SIZE;
     w.buffer.writeInt32BE(keyHash, pos);
-    writeInt64BE(w.buffer, phyOffset, pos + 4);
+    writeLong(w.buffer, phyOffset, pos + 4);
     w.buffer.writeInt32BE(timeDiff, pos + 12);
     w.buffer.writeInt32BE(prevIndex, pos + 16);
 

@@ -46,6 +46,11 @@ import {
 import { ScheduleService, SCHEDULE_TOPIC, deliverTimeOf } from './schedule-service';
 import { CleanService } from './clean-service';
 
+// Bound once: in CommonJS a package's re-exports are getters, too slow to call per message.
+const { KEYS, TAGS, UNIQ_CLIENT_MESSAGE_ID_KEYIDX: UNIQ_KEY } = MessageProperty;
+const javaHashCode = tagHashCode;
+const keySeparator = KEY_SEPARATOR;
+
 const statfsAsync = promisify(statfs);
 
 /** Fraction of the data dir's file system in use (statfs). */
@@ -425,22 +430,22 @@ export class MessageStore {
 
   private dispatchToIndex(written: WrittenRecord): void {
     const { record } = written;
-    const keys = record.properties[MessageProperty.KEYS];
+    const keys = record.properties[KEYS];
     if (keys) {
-      for (const key of keys.split(KEY_SEPARATOR)) {
+      for (const key of keys.split(keySeparator)) {
         if (key)
           this.index.put(`${record.topic}#${key}`, written.physicalOffset, record.storeTimestamp);
       }
     }
-    const uniq = record.properties[MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX];
+    const uniq = record.properties[UNIQ_KEY];
     if (uniq)
       this.index.put(`${record.topic}#${uniq}`, written.physicalOffset, record.storeTimestamp);
   }
 
   private tagsCodeOf(record: MessageRecord): number {
     if (record.topic === SCHEDULE_TOPIC) return deliverTimeOf(record, this.delayLevelsMs);
-    const tag = record.properties[MessageProperty.TAGS];
-    return tag ? tagHashCode(tag) : 0;
+    const tag = record.properties[TAGS];
+    return tag ? javaHashCode(tag) : 0;
   }
 
   /** After a failed write, queue offsets handed out for it are void: restart from what is stored. */
