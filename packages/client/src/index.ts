@@ -7,6 +7,7 @@ export type {
   MessageQueueSelector,
 } from './producer';
 export { PushConsumer } from './push-consumer';
+export { LitePullConsumer, type LitePullConsumerOptions } from './lite-pull-consumer';
 export type {
   PushConsumerOptions,
   RunOptions,

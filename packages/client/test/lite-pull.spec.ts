@@ -1,0 +1,112 @@
+import { Admin, LitePullConsumer, Producer, type ConsumedMessage } from '../src';
+import { unique, useClientCluster } from './support/cluster';
+
+describe('LitePullConsumer (assign mode)', () => {
+  const cluster = useClientCluster(1);
+  let producer: Producer;
+  let admin: Admin;
+  const consumers: LitePullConsumer[] = [];
+  const consumer = async (
+    group: string,
+    extra: Partial<ConstructorParameters<typeof LitePullConsumer>[0]> = {},
+  ) => {
+    const c = new LitePullConsumer({
+      nameServer: cluster.namesrvAddr,
+      group,
+      pollTimeoutMs: 2000,
+      ...extra,
+    });
+    await c.start();
+    consumers.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    producer = new Producer({ nameServer: cluster.namesrvAddr, group: unique('PID') });
+    await producer.start();
+    admin = new Admin({ nameServer: cluster.namesrvAddr });
+  });
+  afterAll(async () => {
+    for (const c of consumers) await c.shutdown();
+    await producer.shutdown();
+    await admin.close();
+  });
+
+  async function drain(c: LitePullConsumer, count: number): Promise<ConsumedMessage[]> {
+    const got: ConsumedMessage[] = [];
+    const deadline = Date.now() + 15_000;
+    while (got.length < count && Date.now() < deadline) got.push(...(await c.poll(1000)));
+    return got;
+  }
+
+  it('polls every message of its assigned queues, commits, and a new consumer resumes after the commit', async () => {
+    const topic = unique('T');
+    const group = unique('CG');
+    await admin.createTopic(topic, { queueNums: 4 });
+    const c = await consumer(group, {
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      autoCommit: false,
+    });
+    const queues = await c.queuesOf(topic);
+    expect(queues).toHaveLength(4);
+    await c.assign(queues);
+    for (let i = 0; i < 40; i++) await producer.send({ topic, body: `m${i}` });
+    const got = await drain(c, 40);
+    expect(got.map((m) => m.body.toString()).sort()).toEqual(
+      Array.from({ length: 40 }, (_, i) => `m${i}`).sort(),
+    );
+    // Per queue, in queue order.
+    for (const q of queues) {
+      const offsets = got.filter((m) => m.queueId === q.queueId).map((m) => m.queueOffset);
+      expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
+    }
+    await c.commit();
+    expect(await admin.totalLag(group, [topic])).toBe(0);
+
+    await producer.send({ topic, body: 'after-commit' });
+    const next = await consumer(group, {
+      consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+      autoCommit: false,
+    });
+    await next.assign(queues);
+    expect((await drain(next, 1)).map((m) => m.body.toString())).toEqual(['after-commit']);
+  });
+
+  it('seeks back, pauses and resumes queues', async () => {
+    const topic = unique('T');
+    await admin.createTopic(topic, { queueNums: 2 });
+    const c = await consumer(unique('CG'), { consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
+    const [q0, q1] = await c.queuesOf(topic);
+    await c.assign([q0!, q1!]);
+    for (let i = 0; i < 6; i++)
+      await producer.send({ topic, body: `s${i}` }, { queue: i % 2 === 0 ? q0! : q1! });
+    expect(await drain(c, 6)).toHaveLength(6);
+
+    c.seek(q0!, 0);
+    const again = await drain(c, 3);
+    expect(again.map((m) => m.body.toString())).toEqual(['s0', 's2', 's4']);
+
+    c.pause([q1!]);
+    await producer.send({ topic, body: 'to-q1' }, { queue: q1! });
+    await producer.send({ topic, body: 'to-q0' }, { queue: q0! });
+    const whilePaused = await drain(c, 1);
+    expect(whilePaused.map((m) => m.body.toString())).toEqual(['to-q0']);
+    expect(await c.poll(300)).toEqual([]);
+    c.resume([q1!]);
+    expect((await drain(c, 1)).map((m) => m.body.toString())).toEqual(['to-q1']);
+  });
+
+  it('is an async iterable', async () => {
+    const topic = unique('T');
+    await admin.createTopic(topic, { queueNums: 1 });
+    const c = await consumer(unique('CG'), { consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
+    await c.assign(await c.queuesOf(topic));
+    for (let i = 0; i < 5; i++) await producer.send({ topic, body: `i${i}` });
+    const seen: string[] = [];
+    for await (const msg of c) {
+      seen.push(msg.body.toString());
+      if (seen.length === 5) break;
+    }
+    expect(seen).toEqual(['i0', 'i1', 'i2', 'i3', 'i4']);
+  });
+});
