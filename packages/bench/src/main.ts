@@ -2,6 +2,7 @@ import { printTable, type Row } from './report';
 import { runProtocol } from './suites/protocol';
 import { runStore } from './suites/store';
 import { runBroker } from './suites/broker';
+import { runClient } from './suites/client';
 
 type Suite = (durationMs: number) => Promise<Row[]>;
 
@@ -9,6 +10,7 @@ const SUITES: Record<string, Suite> = {
   protocol: runProtocol,
   store: runStore,
   broker: runBroker,
+  client: runClient,
 };
 
 async function main(argv: string[]): Promise<void> {

@@ -37,7 +37,7 @@ function sendRequest(topic: string, queueId: number): RemotingCommand {
 }
 
 /** Sends `total` messages keeping `inFlight` outstanding; returns msgs/s. */
-async function produce(
+export async function produce(
   client: RemotingClient,
   addr: string,
   topic: string,
