@@ -23,6 +23,30 @@ describe('Producer', () => {
     await admin.close();
   });
 
+  it('speaks the binary ROCKETMQ header serialization when asked, to name server and broker', async () => {
+    const topic = unique('T');
+    await admin.createTopic(topic, { queueNums: 1 });
+    const binary = new Producer({
+      nameServer: cluster.namesrvAddr,
+      group: unique('PID'),
+      serializeType: 'ROCKETMQ',
+    });
+    await binary.start();
+    try {
+      const result = await binary.send({
+        topic,
+        body: 'binary',
+        keys: 'kb',
+        properties: { a: 'é' },
+      });
+      const viewed = await admin.viewMessage(topic, result.offsetMsgId);
+      expect(viewed.body.toString()).toBe('binary');
+      expect(viewed.properties.a).toBe('é');
+    } finally {
+      await binary.shutdown();
+    }
+  });
+
   it('sends and reports msgId (UNIQ_KEY), offsetMsgId, queue and offset', async () => {
     const topic = unique('T');
     await admin.createTopic(topic, { queueNums: 4 });

@@ -97,6 +97,17 @@ describe('remoting client and server over TCP', () => {
     expect(response.body?.toString()).toBe('b');
   });
 
+  it('sends requests in the serialization its options ask for', async () => {
+    const binary = new RemotingClient({ serializeType: SerializeType.ROCKETMQ });
+    try {
+      const response = await binary.invoke(address, createRequest(ECHO, { extFields: { k: 'v' } }));
+      expect(response.serializeType).toBe(SerializeType.ROCKETMQ); // the server mirrors the request
+      expect(response.extFields).toEqual({ k: 'v' });
+    } finally {
+      await binary.close();
+    }
+  });
+
   it('times out a request with an error naming the peer and the request code', async () => {
     const err = await client.invoke(address, createRequest(NEVER), 100).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RequestTimeoutError);

@@ -1,13 +1,19 @@
 import { EventEmitter } from 'node:events';
 import { connect } from 'node:net';
 import { ConnectionError } from '../errors';
-import type { RemotingCommand } from '../command/remoting-command';
+import type { RemotingCommand, SerializeType } from '../command/remoting-command';
 import { parseHostPort } from '../message/socket-address';
 import { RemotingConnection, type ConnectionOptions } from './connection';
 import { RequestDispatcher, type RequestHandler } from './dispatcher';
 import { silentLogger, type Logger } from './logger';
 
 export interface RemotingClientOptions extends ConnectionOptions {
+  /**
+   * Header serialization of the requests this client sends (responses always mirror the
+   * request). Default: each request's own (createRequest makes JSON). Every RocketMQ 4.x/5.x
+   * server reads both.
+   */
+  serializeType?: SerializeType;
   connectTimeoutMs?: number;
   /** Default per-request timeout. */
   requestTimeoutMs?: number;
@@ -43,11 +49,15 @@ export class RemotingClient extends EventEmitter {
     request: RemotingCommand,
     timeoutMs?: number,
   ): Promise<RemotingCommand> {
+    if (this.options.serializeType !== undefined)
+      request.serializeType = this.options.serializeType;
     const conn = await this.connection(address);
     return conn.invoke(request, timeoutMs ?? this.options.requestTimeoutMs ?? 3000);
   }
 
   async invokeOneway(address: string, request: RemotingCommand): Promise<void> {
+    if (this.options.serializeType !== undefined)
+      request.serializeType = this.options.serializeType;
     const conn = await this.connection(address);
     await conn.invokeOneway(request);
   }
