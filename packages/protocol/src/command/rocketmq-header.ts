@@ -9,30 +9,33 @@ const FIXED_PART = 2 + 1 + 2 + 4 + 4 + 4 + 4;
 
 /** RocketMQSerializable's binary header: fixed 21 bytes, then remark and the ext-field map. */
 export function encodeRocketMQHeader(cmd: HeaderPart): Buffer {
-  const remark = cmd.remark ? Buffer.from(cmd.remark, 'utf8') : undefined;
-  const entries: [Buffer, Buffer][] = [];
+  // Measure first, then write every string straight into one buffer: no buffer per field.
+  const remarkLength = cmd.remark ? Buffer.byteLength(cmd.remark, 'utf8') : 0;
+  const fields = cmd.extFields ?? {};
   let mapLength = 0;
-  for (const [key, value] of Object.entries(cmd.extFields ?? {})) {
+  for (const key in fields) {
+    const value = fields[key];
     if (value === undefined || value === null) continue;
-    const k = Buffer.from(key, 'utf8');
-    const v = Buffer.from(value, 'utf8');
-    entries.push([k, v]);
-    mapLength += 2 + k.length + 4 + v.length;
+    mapLength += 2 + Buffer.byteLength(key, 'utf8') + 4 + Buffer.byteLength(value, 'utf8');
   }
-  const out = Buffer.allocUnsafe(FIXED_PART + (remark?.length ?? 0) + mapLength);
+  const out = Buffer.allocUnsafe(FIXED_PART + remarkLength + mapLength);
   let pos = out.writeInt16BE(cmd.code, 0);
   pos = out.writeUInt8(LanguageCode[cmd.language] ?? LanguageCode.OTHER, pos);
   pos = out.writeInt16BE(cmd.version, pos);
   pos = out.writeInt32BE(cmd.opaque, pos);
   pos = out.writeInt32BE(cmd.flag, pos);
-  pos = out.writeInt32BE(remark?.length ?? 0, pos);
-  if (remark) pos += remark.copy(out, pos);
+  pos = out.writeInt32BE(remarkLength, pos);
+  if (remarkLength > 0) pos += out.write(cmd.remark!, pos, 'utf8');
   pos = out.writeInt32BE(mapLength, pos);
-  for (const [k, v] of entries) {
-    pos = out.writeInt16BE(k.length, pos);
-    pos += k.copy(out, pos);
-    pos = out.writeInt32BE(v.length, pos);
-    pos += v.copy(out, pos);
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === undefined || value === null) continue;
+    const keyLength = out.write(key, pos + 2, 'utf8');
+    out.writeInt16BE(keyLength, pos);
+    pos += 2 + keyLength;
+    const valueLength = out.write(value, pos + 4, 'utf8');
+    out.writeInt32BE(valueLength, pos);
+    pos += 4 + valueLength;
   }
   return out;
 }
