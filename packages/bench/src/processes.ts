@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface Child {
@@ -48,3 +50,38 @@ export function startChild(
 }
 
 export const CLI = join(__dirname, '..', '..', 'cli', 'dist', 'main.js');
+
+export interface EmbeddedServer {
+  nameServer: string;
+  broker: string;
+  stop(): Promise<void>;
+}
+
+/** `rocketnest start` in a child process on free ports and a temp data dir, removed on stop. */
+export async function startEmbeddedServer(): Promise<EmbeddedServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'rocketnest-bench-'));
+  const args = [
+    'start',
+    '--namesrv-port',
+    '0',
+    '--broker-port',
+    '0',
+    '--data-dir',
+    join(dir, 'data'),
+    '--log-level',
+    'warn',
+  ];
+  const child = await startChild(
+    CLI,
+    args,
+    /name server listening on (\S+)\nrocketnest: broker \S+ listening on (\S+)/,
+  );
+  return {
+    nameServer: child.match[1]!,
+    broker: child.match[2]!,
+    stop: async () => {
+      await child.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,5 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -14,7 +12,7 @@ import {
   encodeProperties,
   type RemotingCommand,
 } from '@rocketnest/protocol';
-import { CLI, startChild } from '../processes';
+import { startChild, startEmbeddedServer } from '../processes';
 import type { Row } from '../report';
 
 const BODY = Buffer.alloc(1024, 'x');
@@ -116,27 +114,12 @@ export async function runBroker(durationMs: number): Promise<Row[]> {
   const quick = durationMs < 1000;
   const total = quick ? 20_000 : 100_000;
   const rounds = quick ? 100 : 500;
-  const dir = mkdtempSync(join(tmpdir(), 'rocketnest-bench-broker-'));
-  const server = await startChild(
-    CLI,
-    [
-      'start',
-      '--namesrv-port',
-      '0',
-      '--broker-port',
-      '0',
-      '--data-dir',
-      join(dir, 'data'),
-      '--log-level',
-      'warn',
-    ],
-    /broker \S+ listening on (\S+)/,
-  );
+  const server = await startEmbeddedServer();
   const echo = await startChild(join(__dirname, '..', 'echo-server.js'), [], /listening on (\S+)/);
   const client = new RemotingClient();
   const consumer = new RemotingClient();
   try {
-    const broker = server.match[1]!;
+    const broker = server.broker;
     for (const topic of ['BenchProduce', 'BenchWake']) {
       const extFields = CreateTopicRequestHeader.encode({
         topic,
@@ -186,6 +169,5 @@ export async function runBroker(durationMs: number): Promise<Row[]> {
     await consumer.close();
     await echo.stop();
     await server.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }

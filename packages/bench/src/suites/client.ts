@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Admin, Producer, PushConsumer } from '@rocketnest/client';
 import { RemotingClient, silentLogger } from '@rocketnest/protocol';
 import { produce as rawProduce } from './broker';
-import { CLI, startChild } from '../processes';
+import { startEmbeddedServer } from '../processes';
 import type { Row } from '../report';
 
 const BODY = Buffer.alloc(1024, 'x');
@@ -104,24 +101,8 @@ export async function runClient(durationMs: number): Promise<Row[]> {
   const quick = durationMs < 1000;
   const total = quick ? 20_000 : 100_000;
   const seconds = quick ? 2 : 5;
-  const dir = mkdtempSync(join(tmpdir(), 'rocketnest-bench-client-'));
-  const server = await startChild(
-    CLI,
-    [
-      'start',
-      '--namesrv-port',
-      '0',
-      '--broker-port',
-      '0',
-      '--data-dir',
-      join(dir, 'data'),
-      '--log-level',
-      'warn',
-    ],
-    /name server listening on (\S+)\nrocketnest: broker \S+ listening on (\S+)/,
-  );
-  const nameServer = server.match[1]!;
-  const brokerAddr = server.match[2]!;
+  const server = await startEmbeddedServer();
+  const { nameServer, broker: brokerAddr } = server;
   const producer = new Producer({ nameServer, group: 'PID_bench', logger: silentLogger });
   const admin = new Admin({ nameServer });
   try {
@@ -178,6 +159,5 @@ export async function runClient(durationMs: number): Promise<Row[]> {
     await producer.shutdown().catch(() => undefined);
     await admin.close().catch(() => undefined);
     await server.stop();
-    rmSync(dir, { recursive: true, force: true });
   }
 }
