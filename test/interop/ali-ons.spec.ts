@@ -1,14 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  CreateTopicRequestHeader,
-  RemotingClient,
-  RequestCode,
-  ResponseCode,
-  createRequest,
-} from '@rocketnest/protocol';
+import { RemotingClient } from '@rocketnest/protocol';
 import { startNodeProcess, type StartedProcess } from '../support/child-process';
 import { tempDir } from '../support/temp-dir';
+import { createTopic } from '../support/topics';
 
 // ali-ons (npm) is a third-party Node client of RocketMQ 4.x's remoting protocol. These tests run
 // it unchanged, in a child process (ali-ons-driver.js), against the real `rocketnest start`.
@@ -99,20 +94,7 @@ describe('ali-ons against rocketnest start', () => {
     // ali-ons does not auto-create topics (it gives up on TOPIC_NOT_EXIST): create them first.
     const admin = new RemotingClient();
     for (const topic of ['InteropTags', 'InteropRetry', 'InteropBroadcast', 'InteropDelay']) {
-      const extFields = CreateTopicRequestHeader.encode({
-        topic,
-        defaultTopic: 'TBW102',
-        readQueueNums: 4,
-        writeQueueNums: 4,
-        perm: 6,
-        topicFilterType: 'SINGLE_TAG',
-        order: false,
-      });
-      const res = await admin.invoke(
-        brokerAddr,
-        createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, { extFields }),
-      );
-      expect(res.code).toBe(ResponseCode.SUCCESS);
+      await createTopic(admin, brokerAddr, topic);
     }
     await admin.close();
   }, 60_000);

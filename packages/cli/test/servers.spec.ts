@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import {
-  CreateTopicRequestHeader,
   RemotingClient,
   RequestCode,
   ResponseCode,
@@ -11,6 +10,7 @@ import {
 } from '@rocketnest/protocol';
 import { startNodeProcess } from '../../../test/support/child-process';
 import { tempDir } from '../../../test/support/temp-dir';
+import { createTopic } from '../../../test/support/topics';
 
 const CLI = join(__dirname, '..', 'dist', 'main.js');
 
@@ -85,23 +85,7 @@ describe('rocketnest servers (the real binary)', () => {
       ],
       /broker broker-x listening on (\S+)/,
     );
-    const extFields = CreateTopicRequestHeader.encode({
-      topic: 'CliTopic',
-      defaultTopic: 'TBW102',
-      readQueueNums: 2,
-      writeQueueNums: 2,
-      perm: 6,
-      topicFilterType: 'SINGLE_TAG',
-      order: false,
-    });
-    expect(
-      (
-        await client.invoke(
-          broker.ready[1]!,
-          createRequest(RequestCode.UPDATE_AND_CREATE_TOPIC, { extFields }),
-        )
-      ).code,
-    ).toBe(0);
+    await createTopic(client, broker.ready[1]!, 'CliTopic', 2);
     for (const ns of namesrvs) {
       const r = await route(client, ns, 'CliTopic');
       expect(r.code).toBe(ResponseCode.SUCCESS);
