@@ -48,12 +48,17 @@ export class SendMessageProcessor {
       .registerProcessor(RequestCode.SEND_BATCH_MESSAGE, (req, conn) => this.sendBatch(req, conn));
   }
 
-  async sendMessage(request: RemotingCommand, conn: RemotingConnection): Promise<RemotingCommand> {
+  /** What single and batch sends check first: header, topic (msgCheck), size, properties. */
+  private checkedSend(request: RemotingCommand, conn: RemotingConnection) {
     const header = sendHeaderCodecFor(request.code).decode(request.extFields);
     const config = msgCheck(this.ctx, header, conn.remoteAddress);
     const body = request.body ?? Buffer.alloc(0);
     checkMessageSize(this.ctx, header.topic, body.length, header.properties);
-    const properties = decodeProperties(header.properties);
+    return { header, config, body, properties: decodeProperties(header.properties) };
+  }
+
+  async sendMessage(request: RemotingCommand, conn: RemotingConnection): Promise<RemotingCommand> {
+    const { header, config, body, properties } = this.checkedSend(request, conn);
     rejectTransactions(this.ctx, properties, header.topic);
     const target = this.routeRetryAndDLQ(request, header, chooseQueueId(header.queueId, config));
     properties[MessageProperty.CLUSTER] = this.ctx.config.clusterName;
@@ -106,11 +111,7 @@ export class SendMessageProcessor {
    * and the first one's queue offset.
    */
   async sendBatch(request: RemotingCommand, conn: RemotingConnection): Promise<RemotingCommand> {
-    const header = sendHeaderCodecFor(request.code).decode(request.extFields);
-    const config = msgCheck(this.ctx, header, conn.remoteAddress);
-    const body = request.body ?? Buffer.alloc(0);
-    checkMessageSize(this.ctx, header.topic, body.length, header.properties);
-    const batchProperties = decodeProperties(header.properties);
+    const { header, config, body, properties: batchProperties } = this.checkedSend(request, conn);
     checkBatchAllowed(header, batchProperties);
     const items = decodeBatch(body);
     if (items.length === 0) {
