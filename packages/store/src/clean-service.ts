@@ -27,7 +27,7 @@ export class CleanService {
 
   constructor(
     private readonly config: MessageStoreConfig,
-    private readonly commitLog: CommitLog,
+    private readonly commitLog: Pick<CommitLog<unknown>, 'minOffset' | 'deleteSegments'>,
     private readonly hooks: CleanHooks,
   ) {
     this.hours = new Set(

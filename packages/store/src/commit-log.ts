@@ -6,9 +6,9 @@ import {
   prepareMessageRecord,
   readInt64BE,
   writeMessageRecord,
-  type PreparedRecord,
   type Logger,
   type MessageExt,
+  type PreparedRecord,
   type MessageRecord,
 } from '@rocketnest/protocol';
 import { FlushTimeoutError, StoreIOError, StoreNotAvailableError } from './errors';
@@ -33,25 +33,35 @@ export interface AppendResult {
 
 /** A record written to the log, handed to the dispatcher (ConsumeQueue, index, arrivals). */
 export interface WrittenRecord {
-  physicalOffset: number;
-  size: number;
-  record: MessageRecord;
+  readonly physicalOffset: number;
+  readonly size: number;
+  readonly record: MessageRecord;
 }
 
-interface PendingWrite {
-  /** Log offset. */
-  offset: number;
-  /** Where its bytes are in the batch buffer, and how many (8 for a blank marker). */
-  bufferPos: number;
-  bufferLength: number;
-  /** Log bytes it covers (a blank marker covers the rest of its segment). */
-  logLength: number;
-  /** Undefined for blank markers. */
-  written?: WrittenRecord;
+/**
+ * An append from the moment it has its offset until it is acknowledged: one object per message
+ * serves the write, the dispatch (it is the WrittenRecord) and the acknowledgement.
+ */
+class PendingAppend<T> implements WrittenRecord {
   /** Sync mode: when a flush not yet finished answers FLUSH_DISK_TIMEOUT. */
-  deadline?: number;
-  resolve?(status: PutStatus): void;
-  reject?(err: Error): void;
+  deadline = 0;
+  /** Sync mode: the PUT_OK answer, built while the fdatasync runs. */
+  result: T | undefined;
+
+  constructor(
+    readonly physicalOffset: number,
+    readonly size: number,
+    readonly record: MessageRecord,
+    readonly resolve: (value: T) => void,
+    readonly reject: (err: Error) => void,
+  ) {}
+}
+
+/** Bytes of the batch buffer (`from` .. `to`) that go to the log at `offset`, in one segment. */
+interface Run {
+  offset: number;
+  from: number;
+  to: number;
 }
 
 /** Counters for benchmarks and metrics. */
@@ -64,15 +74,17 @@ export interface CommitLogStats {
   flushes: number;
 }
 
-export interface CommitLogOptions {
+export interface CommitLogOptions<T> {
   dir: string;
   segmentSize: number;
   flushMode: FlushMode;
   flushIntervalMs: number;
   syncFlushTimeoutMs: number;
   logger: Logger;
+  /** What an append resolves with, built once it is acknowledged. */
+  acknowledge(written: WrittenRecord, status: PutStatus): T;
   /** Called for every record once it is written (in log order), before its append resolves. */
-  onWritten(records: WrittenRecord[]): void;
+  onWritten(records: readonly WrittenRecord[]): void;
   /** Called when a write fails: offsets handed out for the failed batch are void. */
   onWriteFailed(err: Error): void;
 }
@@ -93,17 +105,24 @@ export interface RecoveryReport {
  * follow call order), then queues it; once per event-loop turn every queued record is written with
  * a single positional write per segment. In `async` mode an append resolves when its bytes are
  * in the OS (they survive a process kill); in `sync` mode when an fdatasync covering them has
- * finished, one fdatasync serving every append written before it started.
+ * finished, one fdatasync serving every append written before it started. An append resolves
+ * with a `T` built by the `acknowledge` option (the store's put result).
  */
-export class CommitLog {
+export class CommitLog<T> {
   private segments: Segment[] = [];
-  private pending: PendingWrite[] = [];
+  /** Appends encoded but not yet written, in log order. */
+  private pending: PendingAppend<T>[] = [];
   /** Bytes of the pending records, encoded in place: one reused buffer, no buffer per record. */
   private batch = Buffer.allocUnsafe(1024 * 1024);
   private batchLength = 0;
+  /** Runs of the batch buffer ended by a segment roll. */
+  private closedRuns: Run[] = [];
+  /** The open run: batch buffer bytes from `runFrom` on go to the log at `runOffset`. */
+  private runOffset = 0;
+  private runFrom = 0;
   private writeScheduled = false;
   /** Sync mode: written appends waiting for their fdatasync, in log order. */
-  private flushWaiters: PendingWrite[] = [];
+  private flushWaiters: PendingAppend<T>[] = [];
   private flushing: Promise<void> | undefined;
   private flushTimer: NodeJS.Timeout | undefined;
   private flushTimeoutTimer: NodeJS.Timeout | undefined;
@@ -120,8 +139,11 @@ export class CommitLog {
   private writtenOffset = 0;
   /** End of the bytes made durable by fdatasync. */
   private flushedOffset = 0;
+  /** What the flush in progress must reach before it stops (the most any caller asked for). */
+  private flushTarget = 0;
+  private readonly writeNow = () => this.writeBatch();
 
-  constructor(private readonly options: CommitLogOptions) {}
+  constructor(private readonly options: CommitLogOptions<T>) {}
 
   get minOffset(): number {
     return this.segments[0]?.startOffset ?? 0;
@@ -162,7 +184,7 @@ export class CommitLog {
       corruptRecords: [],
     };
     if (this.segments.length === 0) {
-      this.appendOffset = this.writtenOffset = this.flushedOffset = 0;
+      this.appendOffset = this.writtenOffset = this.flushedOffset = this.runOffset = 0;
       return report;
     }
     const start = Math.max(checkpoint, this.minOffset);
@@ -181,7 +203,7 @@ export class CommitLog {
       end = pos;
     }
     this.truncateAt(end, report);
-    this.appendOffset = this.writtenOffset = this.flushedOffset = end;
+    this.appendOffset = this.writtenOffset = this.flushedOffset = this.runOffset = end;
     report.validEnd = end;
     return report;
   }
@@ -257,50 +279,62 @@ export class CommitLog {
 
   /**
    * Appends a record. Its physical offset is assigned now (and set on `record`, which the log now
-   * owns); queue offset and store timestamp must already be set. Resolves per the flush mode;
-   * rejects if the write fails.
+   * owns); queue offset and store timestamp must already be set. Throws at once if the record is
+   * refused (nothing is queued then); otherwise resolves per the flush mode with what
+   * `acknowledge` builds, or rejects if the write fails.
    */
-  append<T = AppendResult>(record: MessageRecord, build?: (result: AppendResult) => T): Promise<T> {
-    if (this.closed) return Promise.reject(new StoreNotAvailableError('the commit log is closed'));
-    let prepared: PreparedRecord;
-    try {
-      prepared = prepareRecord(record);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    const size = prepared.size;
-    if (size + BLANK_MARKER_LENGTH > this.options.segmentSize) {
-      return Promise.reject(
-        new Error(
-          `record of ${size} bytes cannot fit a segment of ${this.options.segmentSize} bytes`,
-        ),
+  append(record: MessageRecord): Promise<T> {
+    const prepared = this.prepare(record);
+    return new Promise<T>((resolve, reject) => this.enqueue(prepared, resolve, reject));
+  }
+
+  /**
+   * Appends records as `append` does, one after the other, with one promise for all: it resolves
+   * with their answers in order once every one is acknowledged. If any record is refused, it
+   * throws before queuing any.
+   */
+  appendAll(records: readonly MessageRecord[]): Promise<T[]> {
+    const prepared = records.map((record) => this.prepare(record));
+    return new Promise<T[]>((resolve, reject) => {
+      const answers = new Array<T>(prepared.length);
+      let left = prepared.length;
+      if (left === 0) resolve(answers);
+      prepared.forEach((p, i) => {
+        const settle = (answer: T) => {
+          answers[i] = answer;
+          if (--left === 0) resolve(answers);
+        };
+        this.enqueue(p, settle, reject);
+      });
+    });
+  }
+
+  /** Measures and checks a record; throws if the log cannot take it. */
+  private prepare(record: MessageRecord): PreparedRecord {
+    if (this.closed) throw new StoreNotAvailableError('the commit log is closed');
+    const prepared = prepareRecord(record);
+    if (prepared.size + BLANK_MARKER_LENGTH > this.options.segmentSize) {
+      throw new Error(
+        `record of ${prepared.size} bytes cannot fit a segment of ${this.options.segmentSize} bytes`,
       );
     }
+    return prepared;
+  }
+
+  /** The one append path: assigns the offset, encodes into the batch buffer, queues the write. */
+  private enqueue(
+    prepared: PreparedRecord,
+    resolve: (answer: T) => void,
+    reject: (err: Error) => void,
+  ): void {
+    const { msg: record, size } = prepared;
+    this.scheduleWrite();
     this.rollIfNeeded(size);
     const offset = this.appendOffset;
     this.appendOffset += size;
     record.commitLogOffset = offset;
-    const bufferPos = this.reserve(size);
-    writeRecord(prepared, this.batch, bufferPos);
-    return new Promise<T>((resolve, reject) => {
-      const written = { physicalOffset: offset, size, record };
-      const result = (status: PutStatus): AppendResult => ({
-        status,
-        physicalOffset: offset,
-        size,
-        storeTimestamp: record.storeTimestamp,
-      });
-      this.pending.push({
-        offset,
-        bufferPos,
-        bufferLength: size,
-        logLength: size,
-        written,
-        resolve: (status) => resolve(build ? build(result(status)) : (result(status) as T)),
-        reject,
-      });
-      this.scheduleWrite();
-    });
+    writeRecord(prepared, this.batch, this.reserve(size));
+    this.pending.push(new PendingAppend<T>(offset, size, record, resolve, reject));
   }
 
   /** Room for `size` more bytes in the batch buffer; returns where they go. */
@@ -315,7 +349,10 @@ export class CommitLog {
     return pos;
   }
 
-  /** Fills the rest of the current segment with a blank marker when `size` does not fit. */
+  /**
+   * Fills the rest of the current segment with a blank marker when `size` does not fit; the
+   * batch's bytes then continue at the next segment, in a new run.
+   */
   private rollIfNeeded(size: number): void {
     const segmentSize = this.options.segmentSize;
     const segmentEnd = (Math.floor(this.appendOffset / segmentSize) + 1) * segmentSize;
@@ -324,56 +361,49 @@ export class CommitLog {
     const bufferPos = this.reserve(BLANK_MARKER_LENGTH);
     this.batch.writeInt32BE(room, bufferPos);
     this.batch.writeInt32BE(MessageMagic.BLANK, bufferPos + 4);
-    this.pending.push({
-      offset: this.appendOffset,
-      bufferPos,
-      bufferLength: BLANK_MARKER_LENGTH,
-      logLength: room,
-    });
-    this.appendOffset = segmentEnd;
+    this.closedRuns.push({ offset: this.runOffset, from: this.runFrom, to: this.batchLength });
+    this.runOffset = this.appendOffset = segmentEnd;
+    this.runFrom = this.batchLength;
   }
 
+  /** The first append of a batch schedules its write for the end of this event-loop turn. */
   private scheduleWrite(): void {
     if (this.writeScheduled) return;
     this.writeScheduled = true;
-    setImmediate(() => this.writeBatch());
+    setImmediate(this.writeNow);
   }
 
   private writeBatch(): void {
     this.writeScheduled = false;
     const batch = this.pending;
+    if (this.batchLength === 0) return;
     this.pending = [];
-    if (batch.length === 0) return;
     try {
-      this.writeRuns(batch);
+      this.writeRuns();
     } catch (err) {
       this.failBatch(batch, new StoreIOError('commit-log write', err));
       return;
-    } finally {
-      // The writes above are synchronous: the buffer is free for the next batch.
-      this.batchLength = 0;
     }
-    const newEnd = batch[batch.length - 1]!.offset + batch[batch.length - 1]!.logLength;
     this.stats.writeBatches++;
-    this.stats.bytesWritten += newEnd - this.writtenOffset;
-    this.writtenOffset = newEnd;
-    const written = batch.filter((p) => p.written).map((p) => p.written!);
-    this.stats.recordsWritten += written.length;
+    this.stats.bytesWritten += this.appendOffset - this.writtenOffset;
+    this.stats.recordsWritten += batch.length;
+    this.writtenOffset = this.appendOffset;
     if (this.options.flushMode === 'async') {
-      this.dispatchWritten(written);
-      for (const p of batch) p.resolve?.('PUT_OK');
+      this.dispatchWritten(batch);
+      for (const p of batch) p.resolve(this.options.acknowledge(p, 'PUT_OK'));
       return;
     }
     const deadline = Date.now() + this.options.syncFlushTimeoutMs;
     for (const p of batch) {
-      if (!p.resolve) continue;
       p.deadline = deadline;
       this.flushWaiters.push(p);
     }
     this.armFlushTimeout();
-    // Start the fdatasync first: building queue units and index entries overlaps with it.
+    // Start the fdatasync first: building queue units, index entries and the answers overlaps
+    // with it, so its completion has only to hand the answers out.
     void this.flush().catch(() => undefined);
-    this.dispatchWritten(written);
+    this.dispatchWritten(batch);
+    for (const p of batch) p.result = this.options.acknowledge(p, 'PUT_OK');
   }
 
   /**
@@ -381,7 +411,7 @@ export class CommitLog {
    * disk under the ConsumeQueue, say) is logged, never thrown out of the write path, and
    * recovery rebuilds that data from the log.
    */
-  private dispatchWritten(written: WrittenRecord[]): void {
+  private dispatchWritten(written: readonly WrittenRecord[]): void {
     try {
       this.options.onWritten(written);
     } catch (err) {
@@ -393,7 +423,11 @@ export class CommitLog {
     }
   }
 
-  /** One timer for the oldest waiter's deadline (waiters are in deadline order). */
+  /**
+   * One timer for the oldest waiter's deadline (waiters are in deadline order). It is left to run
+   * out when its waiters are released, and re-armed then for the oldest waiter left: arming and
+   * clearing a timer per batch costs more than the batch's bookkeeping.
+   */
   private armFlushTimeout(): void {
     if (this.flushTimeoutTimer || this.flushWaiters.length === 0) return;
     const head = this.flushWaiters[0]!;
@@ -402,53 +436,58 @@ export class CommitLog {
         this.flushTimeoutTimer = undefined;
         this.expireFlushWaiters();
       },
-      Math.max(0, head.deadline! - Date.now()),
+      Math.max(0, head.deadline - Date.now()),
     );
+    // Pending fdatasyncs keep the process alive; an idle store's leftover timer must not.
+    this.flushTimeoutTimer.unref();
   }
 
   private expireFlushWaiters(): void {
     const now = Date.now();
-    while (this.flushWaiters.length > 0 && this.flushWaiters[0]!.deadline! <= now) {
+    while (this.flushWaiters.length > 0 && this.flushWaiters[0]!.deadline <= now) {
       const waiter = this.flushWaiters.shift()!;
-      this.options.logger.warn('sync flush timed out', { offset: waiter.offset });
-      waiter.resolve!('FLUSH_DISK_TIMEOUT');
+      this.options.logger.warn('sync flush timed out', { offset: waiter.physicalOffset });
+      waiter.resolve(this.options.acknowledge(waiter, 'FLUSH_DISK_TIMEOUT'));
     }
     this.armFlushTimeout();
   }
 
-  /** Writes the batch as one write per segment it touches (contiguous in log and buffer). */
-  private writeRuns(batch: PendingWrite[]): void {
-    let runStart = 0;
-    for (let i = 1; i <= batch.length; i++) {
-      const first = batch[runStart]!;
-      const segment = this.segmentFor(first.offset);
-      if (i < batch.length && segment.contains(batch[i]!.offset)) continue;
-      const last = batch[i - 1]!;
-      segment.writeAt(first.offset, [
-        this.batch.subarray(first.bufferPos, last.bufferPos + last.bufferLength),
-      ]);
-      runStart = i;
+  /**
+   * Writes the batch buffer, one write per run (a run ends only where a segment was rolled), and
+   * empties it: the writes are synchronous, so the buffer is free for the next batch even if one
+   * fails.
+   */
+  private writeRuns(): void {
+    const runs = this.closedRuns;
+    runs.push({ offset: this.runOffset, from: this.runFrom, to: this.batchLength });
+    this.closedRuns = [];
+    this.runOffset = this.appendOffset;
+    this.runFrom = this.batchLength = 0;
+    for (const run of runs) {
+      if (run.to === run.from) continue;
+      this.segmentFor(run.offset).writeAt(run.offset, [this.batch.subarray(run.from, run.to)]);
     }
   }
 
-  private failBatch(batch: PendingWrite[], err: Error): void {
-    // Everything queued after the failed batch was given offsets past it: fail it too.
-    const all = [...batch, ...this.pending];
-    this.pending = [];
-    this.batchLength = 0;
-    this.appendOffset = this.writtenOffset;
+  private failBatch(batch: PendingAppend<T>[], err: Error): void {
+    this.appendOffset = this.runOffset = this.writtenOffset;
     this.options.logger.error('commit-log write failed; batch rejected', {
       error: err.message,
-      records: all.length,
+      records: batch.length,
     });
     this.options.onWriteFailed(err);
-    for (const p of all) p.reject?.(err);
+    for (const p of batch) p.reject(err);
   }
 
-  /** Flushes everything written so far; concurrent callers share the flush in progress. */
+  /**
+   * Flushes everything written so far; concurrent callers share the flush in progress, which goes
+   * on until it covers what each of them asked for. Writes made after the last call are left to
+   * the next one: an interval flush does not turn into back-to-back fdatasyncs under load.
+   */
   flush(): Promise<void> {
+    this.flushTarget = Math.max(this.flushTarget, this.writtenOffset);
     if (this.flushing) return this.flushing;
-    if (this.flushedOffset >= this.writtenOffset) return Promise.resolve();
+    if (this.flushedOffset >= this.flushTarget) return Promise.resolve();
     this.flushing = this.flushLoop().finally(() => {
       this.flushing = undefined;
     });
@@ -456,8 +495,9 @@ export class CommitLog {
   }
 
   private async flushLoop(): Promise<void> {
-    while (this.flushedOffset < this.writtenOffset) {
+    while (this.flushedOffset < this.flushTarget) {
       const from = this.flushedOffset;
+      // One fdatasync covers everything written before it starts, asked for or not.
       const target = this.writtenOffset;
       const segments = this.segments.filter((s) => s.endOffset > from && s.startOffset < target);
       try {
@@ -477,15 +517,10 @@ export class CommitLog {
     let released = 0;
     for (; released < this.flushWaiters.length; released++) {
       const waiter = this.flushWaiters[released]!;
-      if (waiter.offset + waiter.logLength > this.flushedOffset) break;
-      waiter.resolve!('PUT_OK');
+      if (waiter.physicalOffset + waiter.size > this.flushedOffset) break;
+      waiter.resolve(waiter.result as T);
     }
-    if (released === 0) return;
-    this.flushWaiters = this.flushWaiters.slice(released);
-    if (this.flushWaiters.length === 0 && this.flushTimeoutTimer) {
-      clearTimeout(this.flushTimeoutTimer);
-      this.flushTimeoutTimer = undefined;
-    }
+    if (released > 0) this.flushWaiters = this.flushWaiters.slice(released);
   }
 
   private segmentFor(offset: number): Segment {
@@ -550,10 +585,10 @@ export class CommitLog {
     if (this.closed) return;
     this.closed = true;
     if (this.flushTimer) clearInterval(this.flushTimer);
-    if (this.pending.length > 0) this.writeBatch();
+    this.writeBatch();
     await this.flush().catch(() => undefined);
     if (this.flushTimeoutTimer) clearTimeout(this.flushTimeoutTimer);
-    for (const w of this.flushWaiters) w.resolve!('FLUSH_DISK_TIMEOUT');
+    for (const w of this.flushWaiters) w.resolve(this.options.acknowledge(w, 'FLUSH_DISK_TIMEOUT'));
     this.flushWaiters = [];
     for (const s of this.segments) s.close();
   }

@@ -1,18 +1,18 @@
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { readInt64BE, writeInt64BE } from '@rocketnest/protocol';
+import { readInt64BE } from '@rocketnest/protocol';
 import { Segment, parseSegmentFileName } from './segment';
-
-// Bound once: in CommonJS a package's re-exports are getters, too slow to call per message.
-const writeLong = writeInt64BE;
+import { dataViewOf, setInt64 } from './data-view';
 
 /** CQ_STORE_UNIT_SIZE: commit-log offset (8) + size (4) + tags code (8). */
 export const CQ_UNIT_SIZE = 20;
 
-const EMPTY = Buffer.alloc(0);
-
 /** Units a queue keeps in memory before writing them (5 KiB). */
-const BUFFERED_UNITS_MAX = 256;
+const BUFFERED_BYTES = 256 * CQ_UNIT_SIZE;
+/** A queue's first buffer; it grows as units gather and is let go once they are written. */
+const FIRST_BUFFER_BYTES = 64 * CQ_UNIT_SIZE;
+const EMPTY = Buffer.alloc(0);
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
 
 export interface CqUnit {
   queueOffset: number;
@@ -36,7 +36,9 @@ export class ConsumeQueue {
   /** Next queue offset to be written. */
   private max = 0;
   private readonly fileSize: number;
-  private buffered: Buffer = EMPTY;
+  /** Units not yet written, from `bufferedStart` on (no buffer while there are none). */
+  private buffered = EMPTY;
+  private bufferedView: DataView = EMPTY_VIEW;
   private bufferedLength = 0;
   private bufferedStart = 0;
 
@@ -105,20 +107,18 @@ export class ConsumeQueue {
     ) {
       this.writeBuffered();
     }
-    if (this.bufferedLength === 0) {
-      this.bufferedStart = queueOffset;
-      this.buffered = Buffer.allocUnsafe(CQ_UNIT_SIZE * 64);
-      this.bufferedLength = 0;
-    }
+    if (this.bufferedLength === 0) this.bufferedStart = queueOffset;
     if (this.bufferedLength + CQ_UNIT_SIZE > this.buffered.length) {
-      const bigger = Buffer.allocUnsafe(this.buffered.length * 2);
+      const bigger = Buffer.allocUnsafe(Math.max(this.buffered.length * 2, FIRST_BUFFER_BYTES));
       this.buffered.copy(bigger, 0, 0, this.bufferedLength);
       this.buffered = bigger;
+      this.bufferedView = dataViewOf(bigger);
     }
     const at = this.bufferedLength;
-    writeLong(this.buffered, physicalOffset, at);
-    this.buffered.writeInt32BE(size, at + 8);
-    writeLong(this.buffered, tagsCode, at + 12);
+    const view = this.bufferedView;
+    setInt64(view, at, physicalOffset);
+    view.setInt32(at + 8, size);
+    setInt64(view, at + 12, tagsCode);
     this.bufferedLength += CQ_UNIT_SIZE;
     if (queueOffset >= this.max) this.max = queueOffset + 1;
   }
@@ -128,7 +128,7 @@ export class ConsumeQueue {
    * them from the CommitLog), so they may wait in memory; reads, flushes and close write them.
    */
   writeIfFull(): void {
-    if (this.bufferedLength >= BUFFERED_UNITS_MAX * CQ_UNIT_SIZE) this.writeBuffered();
+    if (this.bufferedLength >= BUFFERED_BYTES) this.writeBuffered();
   }
 
   /** Writes buffered units, splitting at file boundaries. */
@@ -140,11 +140,13 @@ export class ConsumeQueue {
       // On failure (ENOSPC...) what is not yet written stays buffered for the next attempt.
       file.writeAt(byteOffset, [this.buffered.subarray(0, n)]);
       this.dirty.add(file);
-      this.buffered = this.buffered.subarray(n);
+      this.buffered.copy(this.buffered, 0, n, this.bufferedLength);
       this.bufferedLength -= n;
       this.bufferedStart += n / CQ_UNIT_SIZE;
     }
+    // Idle queues hold no buffer: memory follows the queues being written, not all queues.
     this.buffered = EMPTY;
+    this.bufferedView = EMPTY_VIEW;
   }
 
   /** Up to `maxCount` units from `queueOffset` (fewer at a file end or the queue end). */

@@ -1,9 +1,9 @@
 import { readInt64BE, tagHashCode, writeInt64BE } from '@rocketnest/protocol';
 import { Segment } from './segment';
+import { dataViewOf, setInt64 } from './data-view';
 
 // Bound once: in CommonJS a package's re-exports are getters, too slow to call per message.
 const javaHashCode = tagHashCode;
-const writeLong = writeInt64BE;
 
 /**
  * IndexHeader: beginTimestamp, endTimestamp, beginPhyOffset, endPhyOffset (int64 each),
@@ -23,6 +23,8 @@ const PAGE_SIZE = 4096;
 const REBUILD_CHUNK_ENTRIES = 65536;
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
+/** The `#` between topic and key in an indexed key. */
+const TOPIC_KEY_SEPARATOR = 0x23;
 
 /**
  * RocketMQ's IndexFile.indexKeyHashMethod: `Math.abs(key.hashCode())`, where the one value Java
@@ -30,6 +32,15 @@ const INT32_MAX = 2147483647;
  */
 export function indexKeyHash(key: string): number {
   const hash = javaHashCode(key);
+  return hash === INT32_MIN ? 0 : Math.abs(hash);
+}
+
+/** `indexKeyHash(\`${topic}#${text.slice(start, end)}\`)` without building that string. */
+export function topicKeyHash(topic: string, text: string, start: number, end: number): number {
+  // Java's hashCode continued over the joined string: h = 31 * h + c for each character.
+  let hash = javaHashCode(topic);
+  hash = (Math.imul(31, hash) + TOPIC_KEY_SEPARATOR) | 0;
+  for (let i = start; i < end; i++) hash = (Math.imul(31, hash) + text.charCodeAt(i)) | 0;
   return hash === INT32_MIN ? 0 : Math.abs(hash);
 }
 
@@ -95,10 +106,12 @@ function decodeHeader(buf: Buffer): IndexHeader {
 interface WriteState {
   /** The slot table, big-endian as on disk (file bytes 40 .. 40 + 4 * hashSlots). */
   slotTable: Buffer;
+  slotView: DataView;
   /** One flag per file page of the slot table: changed since it was last written. */
   dirtyPages: Uint8Array;
   /** Entries `bufferedFrom .. indexCount - 1`, not yet written to the file. */
   buffer: Buffer;
+  bufferView: DataView;
   bufferedFrom: number;
 }
 
@@ -253,7 +266,7 @@ export class IndexFile {
       header.beginPhyOffset = phyOffset;
     }
     const slotPos = (keyHash % this.geometry.hashSlots) * HASH_SLOT_SIZE;
-    const prevIndex = w.slotTable.readInt32BE(slotPos);
+    const prevIndex = w.slotView.getInt32(slotPos);
     // Whole seconds since the file began, clamped as in RocketMQ (a clock moving back gives 0).
     const timeDiff = Math.min(
       INT32_MAX,
@@ -262,10 +275,11 @@ export class IndexFile {
 
     if (index - w.bufferedFrom === WRITE_BUFFER_ENTRIES) this.writeBufferedEntries();
     const pos = (index - w.bufferedFrom) * INDEX_ENTRY_SIZE;
-    w.buffer.writeInt32BE(keyHash, pos);
-    writeLong(w.buffer, phyOffset, pos + 4);
-    w.buffer.writeInt32BE(timeDiff, pos + 12);
-    w.buffer.writeInt32BE(prevIndex, pos + 16);
+    const entry = w.bufferView;
+    entry.setInt32(pos, keyHash);
+    setInt64(entry, pos + 4, phyOffset);
+    entry.setInt32(pos + 12, timeDiff);
+    entry.setInt32(pos + 16, prevIndex);
 
     this.setSlot(w, slotPos, index);
     if (prevIndex === INVALID_INDEX) header.hashSlotCount++;
@@ -378,17 +392,20 @@ export class IndexFile {
 
   private newWriteState(slotTable: Buffer): WriteState {
     const lastSlotByte = INDEX_HEADER_SIZE + slotTable.length - 1;
+    const buffer = Buffer.allocUnsafe(WRITE_BUFFER_ENTRIES * INDEX_ENTRY_SIZE);
     return {
       slotTable,
+      slotView: dataViewOf(slotTable),
       dirtyPages: new Uint8Array(Math.floor(lastSlotByte / PAGE_SIZE) + 1),
-      buffer: Buffer.allocUnsafe(WRITE_BUFFER_ENTRIES * INDEX_ENTRY_SIZE),
+      buffer,
+      bufferView: dataViewOf(buffer),
       bufferedFrom: this.header.indexCount,
     };
   }
 
   private setSlot(w: WriteState, slotPos: number, index: number): void {
-    w.slotTable.writeInt32BE(index, slotPos);
-    w.dirtyPages[Math.floor((INDEX_HEADER_SIZE + slotPos) / PAGE_SIZE)] = 1;
+    w.slotView.setInt32(slotPos, index);
+    w.dirtyPages[((INDEX_HEADER_SIZE + slotPos) / PAGE_SIZE) | 0] = 1;
   }
 
   private slotsBelow(table: Buffer, count: number): boolean {

@@ -15,6 +15,7 @@ import {
   INDEX_HEADER_SIZE,
   WRITE_BUFFER_ENTRIES,
   indexKeyHash,
+  topicKeyHash,
 } from './index-file';
 import { IndexService } from './index-service';
 
@@ -119,6 +120,22 @@ describe('index key hash', () => {
     expect(indexKeyHash('t#key-1')).toBe(Math.abs(hashCode('t#key-1')));
     // "polygenelubricants".hashCode() is Integer.MIN_VALUE, which Math.abs cannot negate.
     expect(indexKeyHash('polygenelubricants')).toBe(0);
+  });
+
+  it('hashes topic#key from a slice of a KEYS string exactly as the joined string', () => {
+    const keys = 'order-1001 7F0000011F9C18B4AAC2672B3CA00000 客户-9';
+    const slices = [
+      [0, 10],
+      [11, 43],
+      [44, keys.length],
+    ] as const;
+    for (const topic of ['Bench', 'a-much-longer-topic-name-%RETRY%group', 'T']) {
+      for (const [start, end] of slices) {
+        expect(topicKeyHash(topic, keys, start, end)).toBe(
+          indexKeyHash(`${topic}#${keys.slice(start, end)}`),
+        );
+      }
+    }
   });
 });
 

@@ -96,11 +96,16 @@ export class IndexService {
    * as RocketMQ's buildIndex does.
    */
   put(key: string, physicalOffset: number, storeTimestamp: number): void {
+    this.putHash(indexKeyHash(key), physicalOffset, storeTimestamp);
+  }
+
+  /** As `put`, for a key already hashed (indexKeyHash or topicKeyHash). */
+  putHash(keyHash: number, physicalOffset: number, storeTimestamp: number): void {
     if (this.closed) throw new Error('index service is closed');
     if (physicalOffset < this.dispatched) return;
     let file = this.current;
     if (!file || file.isFull) file = this.rollOver(physicalOffset, storeTimestamp);
-    file.putKey(indexKeyHash(key), physicalOffset, storeTimestamp);
+    file.putKey(keyHash, physicalOffset, storeTimestamp);
   }
 
   /** Marks that every message below `physicalOffset` has been put. */

@@ -15,7 +15,6 @@ import {
   MessageMagic,
   MessageProperty,
   bodyCrc,
-  createOffsetMessageId,
   readInt64BE,
   tagHashCode,
   decodeMessageRecord,
@@ -27,6 +26,7 @@ import {
   CommitLog,
   type AppendResult,
   type CommitLogStats,
+  type PutStatus,
   type RecoveryReport,
   type WrittenRecord,
 } from './commit-log';
@@ -34,6 +34,8 @@ import { ConsumeQueue, type CqUnit } from './consume-queue';
 import { ConsumerOffsetStore } from './consumer-offset-store';
 import { TopicConfigStore } from './topic-config-store';
 import { IndexService } from './index-service';
+import { topicKeyHash } from './index-file';
+import { OffsetMessageIds } from './offset-message-id';
 import { readJsonFile, writeJsonFileAtomic } from './json-file';
 import { DiskFullError, MessageTooLargeError, StoreNotAvailableError } from './errors';
 import {
@@ -142,8 +144,9 @@ export class MessageStore {
   private readonly paths: ReturnType<typeof storePaths>;
   private readonly queues = new Map<string, ConsumeQueue>();
   private readonly queuesByTopic = new Map<string, ConsumeQueue[]>();
-  private readonly nextQueueOffset = new Map<string, number>();
-  private readonly commitLog: CommitLog;
+  /** Next queue offset to hand out, per topic and queue id (ahead of dispatch while writing). */
+  private readonly nextQueueOffsets = new Map<string, number[]>();
+  private readonly commitLog: CommitLog<PutMessageResult>;
   private readonly index: IndexService;
   private readonly schedule: ScheduleService;
   private readonly clean: CleanService;
@@ -153,14 +156,13 @@ export class MessageStore {
   private running = false;
   private diskFullUsage: number | undefined;
   private openReport: OpenReport | undefined;
-  /** Store host and port part of offset message ids (the rest is the commit-log offset). */
-  private readonly msgIdPrefix: string;
+  private readonly msgIds: OffsetMessageIds;
 
   private constructor(options: MessageStoreOptions) {
     this.config = resolveStoreConfig(options, fileSystemUsage);
     this.paths = storePaths(this.config.dataDir);
     this.delayLevelsMs = parseDelayLevels(this.config.messageDelayLevel);
-    this.msgIdPrefix = createOffsetMessageId(this.config.storeHost, 0).slice(0, -16);
+    this.msgIds = new OffsetMessageIds(this.config.storeHost);
     this.consumerOffsets = new ConsumerOffsetStore(this.paths.config);
     this.topics = new TopicConfigStore(this.paths.config);
     this.commitLog = new CommitLog({
@@ -170,6 +172,7 @@ export class MessageStore {
       flushIntervalMs: this.config.flushIntervalMs,
       syncFlushTimeoutMs: this.config.syncFlushTimeoutMs,
       logger: this.config.logger,
+      acknowledge: (written, status) => this.putResult(written, status),
       onWritten: (records) => this.dispatch(records),
       onWriteFailed: () => this.resetQueueOffsets(),
     });
@@ -245,7 +248,7 @@ export class MessageStore {
     for (const cq of this.queues.values()) {
       truncated += cq.truncateByPhysicalOffset(this.commitLog.maxOffset);
       cq.deleteExpired(this.commitLog.minOffset);
-      this.nextQueueOffset.set(queueKey(cq.topic, cq.queueId), cq.maxOffset);
+      this.setNextQueueOffset(cq.topic, cq.queueId, cq.maxOffset);
     }
     this.openReport = { ...report, abnormalShutdown, consumeQueueUnitsTruncated: truncated };
     if (
@@ -324,28 +327,62 @@ export class MessageStore {
    * SCHEDULE_TOPIC_XXXX and re-put into their topic when due.
    */
   putMessage(input: PutMessageInput): Promise<PutMessageResult> {
-    if (!this.running)
-      return Promise.reject(new StoreNotAvailableError('the store is not running'));
+    const refused = this.refusal(input);
+    if (refused) return Promise.reject(refused);
+    const record = this.recordFor(input, Date.now());
+    try {
+      return this.commitLog.append(record);
+    } catch (err) {
+      this.giveBackQueueOffsets([record]);
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * Stores several messages (a producer's batch) one after the other, so messages for the same
+   * queue get consecutive offsets, with one promise for all: it resolves with their results in
+   * order once every one is acknowledged. All are checked first: if one is refused, none is
+   * stored and the promise rejects with its error.
+   */
+  putMessages(inputs: readonly PutMessageInput[]): Promise<PutMessageResult[]> {
+    for (const input of inputs) {
+      const refused = this.refusal(input);
+      if (refused) return Promise.reject(refused);
+    }
+    const now = Date.now();
+    const records = inputs.map((input) => this.recordFor(input, now));
+    try {
+      return this.commitLog.appendAll(records);
+    } catch (err) {
+      this.giveBackQueueOffsets(records);
+      return Promise.reject(err);
+    }
+  }
+
+  /** Why the store cannot take this message now, if it cannot. */
+  private refusal(input: PutMessageInput): Error | undefined {
+    if (!this.running) return new StoreNotAvailableError('the store is not running');
     if (this.diskFullUsage !== undefined) {
-      return Promise.reject(
-        new DiskFullError(this.diskFullUsage, this.config.diskRejectRatio, this.config.dataDir),
+      return new DiskFullError(
+        this.diskFullUsage,
+        this.config.diskRejectRatio,
+        this.config.dataDir,
       );
     }
     if (input.body.length > this.config.maxMessageSize) {
-      return Promise.reject(
-        new MessageTooLargeError(input.body.length, this.config.maxMessageSize),
-      );
+      return new MessageTooLargeError(input.body.length, this.config.maxMessageSize);
     }
-    const now = Date.now();
-    const { topic, queueId, properties } = this.schedule.routeDelayed(
-      input.topic,
-      input.queueId,
-      input.properties,
-      now,
-    );
-    const key = queueKey(topic, queueId);
-    const queueOffset = this.nextQueueOffset.get(key) ?? this.queueFor(topic, queueId).maxOffset;
-    const record: MessageRecord = {
+    return undefined;
+  }
+
+  /** The record to append for `input`, routed if delayed; takes the next queue offset. */
+  private recordFor(input: PutMessageInput, now: number): MessageRecord {
+    const { topic, queueId, properties } =
+      this.schedule.routeDelayed(input.topic, input.queueId, input.properties, now) ?? input;
+    const offsets = this.nextQueueOffsetsOf(topic);
+    const queueOffset = offsets[queueId] ?? this.queueFor(topic, queueId).maxOffset;
+    offsets[queueId] = queueOffset + 1;
+    return {
       topic,
       body: input.body,
       properties,
@@ -361,36 +398,56 @@ export class MessageStore {
       reconsumeTimes: input.reconsumeTimes ?? 0,
       preparedTransactionOffset: input.preparedTransactionOffset ?? 0,
     };
-    let appended: Promise<PutMessageResult>;
-    try {
-      appended = this.commitLog.append(record, (result) => ({
-        status: result.status,
-        physicalOffset: result.physicalOffset,
-        size: result.size,
-        storeTimestamp: result.storeTimestamp,
-        topic,
-        queueId,
-        queueOffset,
-        msgId:
-          this.msgIdPrefix + result.physicalOffset.toString(16).toUpperCase().padStart(16, '0'),
-      }));
-    } catch (err) {
-      return Promise.reject(err);
+  }
+
+  /** Refused records leave no hole: their queue offsets go back, newest first. */
+  private giveBackQueueOffsets(records: readonly MessageRecord[]): void {
+    for (let i = records.length - 1; i >= 0; i--) {
+      const { topic, queueId, queueOffset } = records[i]!;
+      this.setNextQueueOffset(topic, queueId, queueOffset);
     }
-    this.nextQueueOffset.set(key, queueOffset + 1);
-    return appended;
+  }
+
+  private nextQueueOffsetsOf(topic: string): number[] {
+    let offsets = this.nextQueueOffsets.get(topic);
+    if (!offsets) this.nextQueueOffsets.set(topic, (offsets = []));
+    return offsets;
+  }
+
+  private setNextQueueOffset(topic: string, queueId: number, offset: number): void {
+    this.nextQueueOffsetsOf(topic)[queueId] = offset;
+  }
+
+  /** What an acknowledged append resolves with. */
+  private putResult(written: WrittenRecord, status: PutStatus): PutMessageResult {
+    const { record, physicalOffset } = written;
+    return {
+      status,
+      physicalOffset,
+      size: written.size,
+      storeTimestamp: record.storeTimestamp,
+      topic: record.topic,
+      queueId: record.queueId,
+      queueOffset: record.queueOffset,
+      msgId: this.msgIds.of(physicalOffset),
+    };
   }
 
   /** Builds the ConsumeQueue units and index entries of written records, then announces them. */
-  private dispatch(records: WrittenRecord[]): void {
+  private dispatch(records: readonly WrittenRecord[]): void {
     const touched = new Set<ConsumeQueue>();
     for (const written of records) {
-      touched.add(this.queueFor(written.record.topic, written.record.queueId));
-      const unit = this.dispatchToQueue(written);
+      const { record } = written;
+      const cq = this.queueFor(record.topic, record.queueId);
+      const tagsCode = this.tagsCodeOf(record);
+      cq.put(record.queueOffset, written.physicalOffset, written.size, tagsCode);
+      touched.add(cq);
       this.dispatchToIndex(written);
       this.dispatchedOffset = written.physicalOffset + written.size;
-      if (this.arrivalListeners.length > 0) this.announce(written, unit);
+      if (this.arrivalListeners.length > 0) this.announce(written, tagsCode);
     }
+    // Units are written only once every record of the batch is dispatched: a failing write (a
+    // full disk) then leaves them buffered rather than skipping the rest of the batch.
     for (const cq of touched) cq.writeIfFull();
     this.index.markDispatched(this.dispatchedOffset);
   }
@@ -416,30 +473,33 @@ export class MessageStore {
   }
 
   /** Queues the record's unit (written by writeBuffered, in one write per queue per batch). */
-  private dispatchToQueue(written: WrittenRecord): number {
+  private dispatchToQueue(written: WrittenRecord): void {
     const { record } = written;
-    const tagsCode = this.tagsCodeOf(record);
     this.queueFor(record.topic, record.queueId).put(
       record.queueOffset,
       written.physicalOffset,
       written.size,
-      tagsCode,
+      this.tagsCodeOf(record),
     );
-    return tagsCode;
   }
 
+  /** Indexes each of the record's KEYS and its UNIQ_KEY as `topic#key` (hashed in place). */
   private dispatchToIndex(written: WrittenRecord): void {
-    const { record } = written;
-    const keys = record.properties[KEYS];
-    if (keys) {
-      for (const key of keys.split(keySeparator)) {
-        if (key)
-          this.index.put(`${record.topic}#${key}`, written.physicalOffset, record.storeTimestamp);
+    const { physicalOffset, record } = written;
+    const { topic, properties, storeTimestamp } = record;
+    const keys = properties[KEYS];
+    for (let start = 0; keys && start < keys.length;) {
+      let end = keys.indexOf(keySeparator, start);
+      if (end < 0) end = keys.length;
+      if (end > start) {
+        this.index.putHash(topicKeyHash(topic, keys, start, end), physicalOffset, storeTimestamp);
       }
+      start = end + keySeparator.length;
     }
-    const uniq = record.properties[UNIQ_KEY];
-    if (uniq)
-      this.index.put(`${record.topic}#${uniq}`, written.physicalOffset, record.storeTimestamp);
+    const uniq = properties[UNIQ_KEY];
+    if (uniq) {
+      this.index.putHash(topicKeyHash(topic, uniq, 0, uniq.length), physicalOffset, storeTimestamp);
+    }
   }
 
   private tagsCodeOf(record: MessageRecord): number {
@@ -450,7 +510,8 @@ export class MessageStore {
 
   /** After a failed write, queue offsets handed out for it are void: restart from what is stored. */
   private resetQueueOffsets(): void {
-    for (const [key, cq] of this.queues) this.nextQueueOffset.set(key, cq.maxOffset);
+    for (const cq of this.queues.values())
+      this.setNextQueueOffset(cq.topic, cq.queueId, cq.maxOffset);
   }
 
   /** Reads messages of one queue from `offset`, with RocketMQ's statuses and next-offset rules. */
@@ -671,9 +732,9 @@ export class MessageStore {
       if (cq.topic !== topic) continue;
       cq.destroy();
       this.queues.delete(key);
-      this.nextQueueOffset.delete(key);
     }
     this.queuesByTopic.delete(topic);
+    this.nextQueueOffsets.delete(topic);
     rmSync(join(this.paths.consumeQueue, topic), { recursive: true, force: true });
     this.topics.delete(topic);
     this.consumerOffsets.removeTopic(topic);

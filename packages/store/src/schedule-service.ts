@@ -31,13 +31,17 @@ export function deliverTimeOf(
   return record.storeTimestamp + levelsMs[record.queueId]!;
 }
 
+// Bound once: in CommonJS a package's re-exports are getters, too slow to call per message.
+const { DELAY_TIME_LEVEL, TIMER_DELIVER_MS, START_DELIVER_TIME, TIMER_DELAY_MS, TIMER_DELAY_SEC } =
+  MessageProperty;
+
 function hasDelayProperty(properties: Record<string, string>): boolean {
   return (
-    properties[MessageProperty.DELAY_TIME_LEVEL] !== undefined ||
-    properties[MessageProperty.TIMER_DELIVER_MS] !== undefined ||
-    properties[MessageProperty.START_DELIVER_TIME] !== undefined ||
-    properties[MessageProperty.TIMER_DELAY_MS] !== undefined ||
-    properties[MessageProperty.TIMER_DELAY_SEC] !== undefined
+    properties[DELAY_TIME_LEVEL] !== undefined ||
+    properties[TIMER_DELIVER_MS] !== undefined ||
+    properties[START_DELIVER_TIME] !== undefined ||
+    properties[TIMER_DELAY_MS] !== undefined ||
+    properties[TIMER_DELAY_SEC] !== undefined
   );
 }
 
@@ -105,10 +109,17 @@ export class ScheduleService {
     return this.levelsMs.length;
   }
 
-  /** Rewrites a delayed message's destination to SCHEDULE_TOPIC_XXXX; others pass unchanged. */
-  routeDelayed(topic: string, queueId: number, properties: Record<string, string>, now: number) {
-    if (topic === SCHEDULE_TOPIC || !hasDelayProperty(properties))
-      return { topic, queueId, properties };
+  /**
+   * A delayed message's destination in SCHEDULE_TOPIC_XXXX, with the properties that bring it
+   * back; undefined for a message to store as it is (no object built on that hot path).
+   */
+  routeDelayed(
+    topic: string,
+    queueId: number,
+    properties: Record<string, string>,
+    now: number,
+  ): { topic: string; queueId: number; properties: Record<string, string> } | undefined {
+    if (topic === SCHEDULE_TOPIC || !hasDelayProperty(properties)) return undefined;
     const level = Number(properties[MessageProperty.DELAY_TIME_LEVEL] ?? 0);
     const real = {
       [MessageProperty.REAL_TOPIC]: topic,
@@ -134,7 +145,7 @@ export class ScheduleService {
         },
       };
     }
-    return { topic, queueId, properties };
+    return undefined;
   }
 
   start(): void {

@@ -8,7 +8,12 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { MessageProperty, ResponseCode, tagHashCode } from '@rocketnest/protocol';
+import {
+  IllegalMessageError,
+  MessageProperty,
+  ResponseCode,
+  tagHashCode,
+} from '@rocketnest/protocol';
 import { encodeMessageRecord, messageRecord } from '@rocketnest/protocol';
 import { DiskFullError, MessageTooLargeError, type MessageStore } from '../src';
 
@@ -200,6 +205,81 @@ describe('MessageStore', () => {
     const bodyStart = second.physicalOffset + second.size - 2 - 1 - 1 - forged.length; // props(2) + topic(1+1)
     expect(await store.readRecord(bodyStart)).toBeUndefined();
     expect(await store.lookMessageByOffset(bodyStart)).toBeUndefined();
+  });
+
+  it('gives a refused message no queue offset, so the queue has no hole', async () => {
+    store = await openStore();
+    const put = (properties: Record<string, string>) =>
+      store!.putMessage({ topic: 'H', queueId: 0, body: body('h'), properties });
+    const first = await put({});
+    const refused = await put({ KEYS: 'k'.repeat(40_000) }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(IllegalMessageError);
+    const next = await put({});
+    expect([first.queueOffset, next.queueOffset]).toEqual([0, 1]);
+    expect((await readQueue(store, 'H', 0)).map((m) => m.queueOffset)).toEqual([0, 1]);
+  });
+
+  it('stores a batch in order with one answer per message, consecutive offsets per queue', async () => {
+    store = await openStore({ flushMode: 'sync' });
+    await store.putMessage({ topic: 'B', queueId: 1, body: body('before'), properties: {} });
+    const results = await store.putMessages(
+      ['a', 'b', 'c', 'd'].map((text, i) => ({
+        topic: 'B',
+        queueId: i % 2,
+        body: body(text, 30_000),
+        properties: { KEYS: `key-${text}` },
+      })),
+    );
+    expect(results.map((r) => [r.status, r.queueId, r.queueOffset])).toEqual([
+      ['PUT_OK', 0, 0],
+      ['PUT_OK', 1, 1],
+      ['PUT_OK', 0, 1],
+      ['PUT_OK', 1, 2],
+    ]);
+    // 30 KB bodies in 64 KiB segments: the batch crossed segment boundaries on the way.
+    const offsets = results.map((r) => r.physicalOffset);
+    expect(offsets).toEqual([...offsets].sort((x, y) => x - y));
+    for (const r of results) {
+      const stored = await store.lookMessageByOffset(r.physicalOffset);
+      expect(stored?.msgId).toBe(r.msgId);
+    }
+    const queue1 = await readQueue(store, 'B', 1);
+    expect(queue1.map((m) => m.body.toString().replace(/\.+$/, ''))).toEqual(['before', 'b', 'd']);
+  });
+
+  it('stores nothing of a batch holding a refused message', async () => {
+    store = await openStore({ maxMessageSize: 1000 });
+    const message = (size: number) => ({
+      topic: 'R',
+      queueId: 0,
+      body: Buffer.alloc(size),
+      properties: {},
+    });
+    const err = await store.putMessages([message(10), message(1001)]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MessageTooLargeError);
+    const tooManyProperties = { ...message(10), properties: { KEYS: 'k'.repeat(40_000) } };
+    const illegal = await store
+      .putMessages([message(10), tooManyProperties])
+      .catch((e: unknown) => e);
+    expect(illegal).toBeInstanceOf(IllegalMessageError);
+    expect(store.getMaxOffsetInQueue('R', 0)).toBe(0);
+    expect((await store.putMessages([message(10)]))[0]!.queueOffset).toBe(0);
+    expect(await store.putMessages([])).toEqual([]);
+  });
+
+  it('indexes every key of a KEYS list, however its spaces are placed', async () => {
+    store = await openStore();
+    await store.putMessage({
+      topic: 'K',
+      queueId: 0,
+      body: body('spaced'),
+      properties: { KEYS: ' first  second ' },
+    });
+    for (const key of ['first', 'second']) {
+      const found = await store.queryMessage('K', key, 32, 0, Date.now() + 1000);
+      expect(decodeAll(found.messages).map((m) => m.body.toString())).toEqual(['spaced']);
+    }
+    expect((await store.queryMessage('K', '', 32, 0, Date.now() + 1000)).messages).toEqual([]);
   });
 
   it('refuses a message above the maximum size with MESSAGE_ILLEGAL', async () => {
