@@ -132,14 +132,15 @@ export class SendMessageProcessor {
     if (items.some((item) => item.properties[MessageProperty.DELAY_TIME_LEVEL] !== undefined)) {
       throw batchError(header.topic, 'a batch message cannot be delayed');
     }
-    // All puts are issued in one turn, so the store gives them consecutive queue offsets.
-    const puts = items.map((item) => {
-      // Item properties win over the batch's own (RocketMQ appends the batch's: WAIT, CLUSTER).
-      const properties: MessageProperties = { ...batchProperties, ...item.properties };
-      properties[MessageProperty.CLUSTER] = this.ctx.config.clusterName;
-      return this.ctx.store.putMessage({ ...common, body: item.body, properties, flag: item.flag });
-    });
-    const results = await Promise.all(puts);
+    // One store call: consecutive queue offsets, and a refused item stores none of the batch.
+    const results = await this.ctx.store.putMessages(
+      items.map((item) => {
+        // Item properties win over the batch's own (RocketMQ appends the batch's: WAIT, CLUSTER).
+        const properties: MessageProperties = { ...batchProperties, ...item.properties };
+        properties[MessageProperty.CLUSTER] = this.ctx.config.clusterName;
+        return { ...common, body: item.body, properties, flag: item.flag };
+      }),
+    );
     this.ctx.stats.msgPutTotal += results.length;
     const timedOut = results.some((r) => r.status !== 'PUT_OK');
     return sendResponseFor(this.ctx, request, timedOut ? 'FLUSH_DISK_TIMEOUT' : 'PUT_OK', {
