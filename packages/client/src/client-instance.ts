@@ -21,6 +21,7 @@ import {
 } from '@rocketnest/protocol';
 import { MQClientError } from './errors';
 import { compareQueues } from './message';
+import { every } from './periodic';
 import { invoke, invokeOk, isNetworkError } from './remote';
 
 export interface ClientOptions {
@@ -124,17 +125,14 @@ export class ClientInstance {
       const consumer = group ? this.consumers.get(group) : undefined;
       consumer?.rebalanceSoon();
     });
-    const every = (ms: number, fn: () => Promise<unknown>) => {
-      const timer = setInterval(() => {
-        fn().catch((err: unknown) =>
-          this.logger.warn('periodic task failed', { err: String(err) }),
-        );
-      }, ms);
-      timer.unref();
-      this.timers.push(timer);
-    };
-    every(this.options.pollNameServerIntervalMs ?? 30_000, () => this.refreshRoutes());
-    every(this.options.heartbeatIntervalMs ?? 30_000, () => this.heartbeatAll());
+    this.timers.push(
+      every(
+        this.options.pollNameServerIntervalMs ?? 30_000,
+        () => this.refreshRoutes(),
+        this.logger,
+      ),
+      every(this.options.heartbeatIntervalMs ?? 30_000, () => this.heartbeatAll(), this.logger),
+    );
   }
 
   /** Unregisters from every broker and closes the connections. */

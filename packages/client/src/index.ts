@@ -7,7 +7,11 @@ export type {
   MessageQueueSelector,
 } from './producer';
 export { PushConsumer } from './push-consumer';
-export { LitePullConsumer, type LitePullConsumerOptions } from './lite-pull-consumer';
+export {
+  LitePullConsumer,
+  type LitePullConsumerOptions,
+  type QueueOffset,
+} from './lite-pull-consumer';
 export type {
   PushConsumerOptions,
   RunOptions,
@@ -16,10 +20,10 @@ export type {
 } from './push-consumer';
 export type { ClientOptions } from './client-instance';
 export type { Message, ConsumedMessage, MessageQueue } from './message';
-export { retryTopicOf, dlqTopicOf } from './message';
+export { retryTopicOf, dlqTopicOf, queueKey } from './message';
 export { allocateAveragely, allocateByCircle, type AllocateStrategy } from './allocate';
 export { ProcessQueue } from './process-queue';
 export { MQClientError, MQBrokerError, MQTimeoutError } from './errors';
-export { ResponseCode } from '@rocketnest/protocol';
+export { ResponseCode, parseTagExpression } from '@rocketnest/protocol';
 export { Admin } from './admin';
 export type { CreateTopicOptions, QueueLag } from './admin';

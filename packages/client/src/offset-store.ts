@@ -128,18 +128,29 @@ export class LocalFileOffsetStore extends MemoryOffsets implements OffsetStore {
   }
 
   async load(): Promise<void> {
+    for (const e of await this.readFile()) this.update(e.mq, e.offset, false);
+  }
+
+  /** From the file when `fromStore` (what the last run persisted), else from memory. */
+  async read(mq: MessageQueue, fromStore: boolean): Promise<number> {
+    if (!fromStore) return this.memory(mq) ?? -1;
+    const stored = (await this.readFile()).find((e) => queueKey(e.mq) === queueKey(mq));
+    if (!stored) return -1;
+    this.update(mq, stored.offset, false);
+    return stored.offset;
+  }
+
+  private async readFile(): Promise<{ mq: MessageQueue; offset: number }[]> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
-    } catch {
-      return;
+    } catch (err) {
+      // No file yet: this instance never persisted offsets of the group.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
     }
-    const data = JSON.parse(text) as { offsetTable: { mq: MessageQueue; offset: number }[] };
-    for (const e of data.offsetTable) this.update(e.mq, e.offset, false);
-  }
-
-  async read(mq: MessageQueue): Promise<number> {
-    return this.memory(mq) ?? -1;
+    return (JSON.parse(text) as { offsetTable: { mq: MessageQueue; offset: number }[] })
+      .offsetTable;
   }
 
   async persist(): Promise<void> {

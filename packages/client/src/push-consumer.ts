@@ -6,7 +6,7 @@ import {
   type MessageQueue,
 } from '@rocketnest/protocol';
 import { allocateAveragely, type AllocateStrategy } from './allocate';
-import { ClientInstance, subscribeQueues, type ClientOptions } from './client-instance';
+import { ClientInstance, type ClientOptions } from './client-instance';
 import { ConsumerApi } from './consumer-api';
 import { MQClientError } from './errors';
 import { Limiter } from './limiter';
@@ -18,7 +18,9 @@ import {
   type ConsumedMessage,
 } from './message';
 import { LocalFileOffsetStore, RemoteBrokerOffsetStore, type OffsetStore } from './offset-store';
+import { every } from './periodic';
 import { ProcessQueue } from './process-queue';
+import { Rebalancer, type RebalanceTarget } from './rebalancer';
 import { sleep } from './remote';
 import { matches, subscription, subscriptionData, type Subscription } from './subscription';
 
@@ -93,6 +95,7 @@ const LOCAL_RETRY_DELAY_MS = 5000;
  */
 export class PushConsumer {
   readonly group: string;
+  private readonly rebalancer: Rebalancer;
   private readonly instance: ClientInstance;
   private readonly api: ConsumerApi;
   private readonly offsetStore: OffsetStore;
@@ -107,8 +110,6 @@ export class PushConsumer {
   private limiter = new Limiter(20);
   private state: 'created' | 'running' | 'stopping' | 'stopped' = 'created';
   private timers: NodeJS.Timeout[] = [];
-  private rebalancing: Promise<void> | undefined;
-  private rebalanceAgain = false;
 
   constructor(options: PushConsumerOptions) {
     if (!options.group) throw new MQClientError('consumer group is required');
@@ -134,6 +135,7 @@ export class PushConsumer {
     };
     this.instance = new ClientInstance(options);
     this.api = new ConsumerApi(this.instance);
+    this.rebalancer = new Rebalancer(this.instance, this.api, this.rebalanceTarget());
     this.offsetStore =
       this.o.messageModel === 'BROADCASTING'
         ? new LocalFileOffsetStore(
@@ -191,7 +193,7 @@ export class PushConsumer {
     this.every(this.o.rebalanceIntervalMs, async () => this.rebalanceSoon());
     this.every(this.o.persistConsumerOffsetIntervalMs, () => this.persistOffsets(false));
     if (this.isOrderlyClustering()) this.every(this.o.lockIntervalMs, () => this.lockAll());
-    await this.rebalance();
+    await this.rebalancer.rebalance();
   }
 
   /** Stops pulling, waits for messages being consumed, commits offsets, unregisters. */
@@ -200,7 +202,7 @@ export class PushConsumer {
     this.state = 'stopping';
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await this.rebalancing?.catch(() => undefined);
+    await this.rebalancer.settled();
     const drained = Promise.all([
       this.limiter.idle(),
       ...[...this.processQueues.values()].map((pq) => pq.idle),
@@ -217,13 +219,21 @@ export class PushConsumer {
   // ---- rebalance -------------------------------------------------------------------------
 
   private every(ms: number, fn: () => Promise<unknown>): void {
-    const timer = setInterval(() => {
-      fn().catch((err: unknown) =>
-        this.instance.logger.warn('periodic task failed', { err: String(err) }),
-      );
-    }, ms);
-    timer.unref();
-    this.timers.push(timer);
+    this.timers.push(every(ms, fn, this.instance.logger));
+  }
+
+  private rebalanceTarget(): RebalanceTarget {
+    return {
+      group: this.group,
+      messageModel: this.o.messageModel,
+      allocateStrategy: this.o.allocateStrategy,
+      topics: () => this.subscriptions.keys(),
+      heldQueues: (topic) =>
+        [...this.processQueues.values()].map((pq) => pq.mq).filter((mq) => mq.topic === topic),
+      removeQueue: (mq) => this.removeQueue(mq),
+      addQueue: (mq) => this.addQueue(mq),
+      isRunning: () => this.state === 'running',
+    };
   }
 
   private consumerData(): ConsumerData {
@@ -242,66 +252,13 @@ export class PushConsumer {
   }
 
   rebalanceSoon(): void {
-    if (this.state !== 'running') return;
-    void this.rebalance().catch((err: unknown) =>
-      this.instance.logger.warn('rebalance failed', { group: this.group, err: String(err) }),
-    );
+    this.rebalancer.soon();
   }
 
-  /** One rebalance at a time; a request during one runs another right after. */
-  private rebalance(): Promise<void> {
-    if (this.rebalancing) {
-      this.rebalanceAgain = true;
-      return this.rebalancing;
-    }
-    this.rebalancing = (async () => {
-      try {
-        do {
-          this.rebalanceAgain = false;
-          for (const topic of this.subscriptions.keys()) {
-            if (this.state !== 'running') return;
-            await this.rebalanceTopic(topic).catch((err: unknown) =>
-              this.instance.logger.warn('rebalance of topic failed', { topic, err: String(err) }),
-            );
-          }
-        } while (this.rebalanceAgain && this.state === 'running');
-      } finally {
-        this.rebalancing = undefined;
-      }
-    })();
-    return this.rebalancing;
-  }
-
-  private async rebalanceTopic(topic: string): Promise<void> {
-    const route = this.instance.cachedRoute(topic) ?? (await this.instance.updateRoute(topic));
-    const mqs = subscribeQueues(topic, route);
-    let allocated: MessageQueue[];
-    if (this.o.messageModel === 'BROADCASTING') allocated = mqs;
-    else {
-      if (mqs.length === 0) return;
-      const brokerName = mqs[Math.floor(Math.random() * mqs.length)]!.brokerName;
-      const ids = (await this.api.consumerIds(this.group, topic, brokerName)).sort();
-      if (ids.length === 0) return;
-      allocated = this.o.allocateStrategy(this.group, this.clientId, mqs, ids);
-    }
-    const wanted = new Set(allocated.map(queueKey));
-    const removals: Promise<void>[] = [];
-    for (const [key, pq] of this.processQueues) {
-      if (pq.mq.topic === topic && !wanted.has(key)) {
-        this.processQueues.delete(key);
-        removals.push(this.removeQueue(pq));
-      }
-    }
-    await Promise.all(removals);
-    for (const mq of allocated) {
-      if (this.state !== 'running' || this.processQueues.has(queueKey(mq))) continue;
-      await this.addQueue(mq).catch((err: unknown) =>
-        this.instance.logger.warn('cannot start consuming queue', { mq, err: String(err) }),
-      );
-    }
-  }
-
-  private async removeQueue(pq: ProcessQueue): Promise<void> {
+  private async removeQueue(mq: MessageQueue): Promise<void> {
+    const pq = this.processQueues.get(queueKey(mq));
+    if (!pq) return;
+    this.processQueues.delete(queueKey(mq));
     pq.dropped = true;
     if (this.isOrderlyClustering()) {
       // Finish the batch in hand, commit, and only then let another member lock the queue.

@@ -1,7 +1,7 @@
-import { Admin, LitePullConsumer, Producer, type ConsumedMessage } from '../src';
-import { unique, useClientCluster } from './support/cluster';
+import { Admin, LitePullConsumer, MQClientError, Producer, type ConsumedMessage } from '../src';
+import { eventually, unique, useClientCluster } from './support/cluster';
 
-describe('LitePullConsumer (assign mode)', () => {
+describe('LitePullConsumer', () => {
   const cluster = useClientCluster(1);
   let producer: Producer;
   let admin: Admin;
@@ -108,5 +108,80 @@ describe('LitePullConsumer (assign mode)', () => {
       if (seen.length === 5) break;
     }
     expect(seen).toEqual(['i0', 'i1', 'i2', 'i3', 'i4']);
+  });
+
+  it('subscribe mode: members split the queues, and when one leaves the other takes over from its last commit', async () => {
+    const topic = unique('T');
+    const group = unique('CG');
+    await admin.createTopic(topic, { queueNums: 4 });
+    const member = async () => {
+      const c = new LitePullConsumer({
+        nameServer: cluster.namesrvAddr,
+        group,
+        consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
+        autoCommit: false,
+        rebalanceIntervalMs: 500,
+      });
+      consumers.push(c);
+      c.subscribe(topic);
+      await c.start();
+      return c;
+    };
+    const a = await member();
+    const b = await member();
+    await eventually('queues split 2/2', () => [a, b].every((c) => c.assignedQueues.length === 2));
+    const ownQueues = (c: LitePullConsumer) => new Set(c.assignedQueues.map((q) => q.queueId));
+    expect([...ownQueues(a)].some((q) => ownQueues(b).has(q))).toBe(false);
+
+    for (let i = 0; i < 80; i++) await producer.send({ topic, body: `s${i}` });
+    const seen = new Map<string, number>();
+    const record = (msgs: ConsumedMessage[]) => {
+      for (const m of msgs) seen.set(m.body.toString(), (seen.get(m.body.toString()) ?? 0) + 1);
+    };
+    const fromA = await drain(a, 40);
+    const fromB = await drain(b, 40);
+    expect(fromA.every((m) => ownQueues(a).has(m.queueId))).toBe(true);
+    record(fromA);
+    record(fromB);
+    await a.commit();
+    await b.commit();
+
+    // a polls more, does not commit them, and leaves: the next owner must get them again.
+    for (let i = 80; i < 120; i++) await producer.send({ topic, body: `s${i}` });
+    const uncommitted = await drain(a, 1);
+    expect(uncommitted.length).toBeGreaterThan(0);
+    record(uncommitted);
+    await a.shutdown();
+    await eventually('b owns every queue', () => b.assignedQueues.length === 4, 15_000);
+    const rest: ConsumedMessage[] = [];
+    await eventually(
+      'every message seen',
+      async () => {
+        rest.push(...(await b.poll(200)));
+        const bodies = new Set([...seen.keys(), ...rest.map((m) => m.body.toString())]);
+        return bodies.size === 120;
+      },
+      15_000,
+    );
+    record(rest);
+    await b.commit();
+    const duplicates = [...seen].filter(([, n]) => n > 1).map(([body]) => body);
+    const uncommittedBodies = uncommitted.map((m) => m.body.toString());
+    expect(duplicates.every((d) => uncommittedBodies.includes(d))).toBe(true);
+    expect(await admin.totalLag(group, [topic])).toBe(0);
+  });
+
+  it('refuses to mix subscribe and assign modes', async () => {
+    const topic = unique('T');
+    await admin.createTopic(topic, { queueNums: 1 });
+    const assigned = await consumer(unique('CG'));
+    await assigned.assign(await assigned.queuesOf(topic));
+    expect(() => assigned.subscribe(topic)).toThrow(MQClientError);
+    const subscribed = new LitePullConsumer({
+      nameServer: cluster.namesrvAddr,
+      group: unique('CG'),
+    });
+    subscribed.subscribe(topic);
+    await expect(subscribed.assign([])).rejects.toThrow(/mutually exclusive/);
   });
 });
