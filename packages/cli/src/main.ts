@@ -2,7 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, Option } from 'commander';
+import { registerBenchCommands } from './commands/bench';
+import { registerConsumeCommand } from './commands/consume';
+import { registerLagCommand } from './commands/lag';
+import { registerMsgCommand } from './commands/msg';
+import { registerOffsetCommands } from './commands/offset';
+import { registerSendCommand } from './commands/send';
 import { registerServerCommands } from './commands/servers';
+import { registerTopicCommands } from './commands/topic';
+import { isClientCommand } from './client-options';
 import { UsageError } from './options';
 
 /** Exit codes: 0 success, 1 runtime failure (broker down, topic missing...), 2 usage error. */
@@ -22,13 +30,25 @@ export function buildProgram(): Command {
     new Option('--log-level <level>', 'debug | info | warn | error | silent').default('info'),
   );
   registerServerCommands(program);
+  registerTopicCommands(program);
+  registerSendCommand(program);
+  registerConsumeCommand(program);
+  registerLagCommand(program);
+  registerMsgCommand(program);
+  registerOffsetCommands(program);
+  registerBenchCommands(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
   const program = buildProgram();
+  let clientCommandDone = false;
+  program.hook('postAction', (_program, action) => {
+    clientCommandDone = isClientCommand(action);
+  });
   try {
     await program.parseAsync(argv);
+    if (clientCommandDone) process.exit(0);
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (
