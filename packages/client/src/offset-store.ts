@@ -117,6 +117,8 @@ export class RemoteBrokerOffsetStore extends MemoryOffsets implements OffsetStor
 export class LocalFileOffsetStore extends MemoryOffsets implements OffsetStore {
   readonly path: string;
 
+  private writing: Promise<void> = Promise.resolve();
+
   constructor(dir: string | undefined, instanceName: string, group: string) {
     super();
     this.path = join(
@@ -153,7 +155,17 @@ export class LocalFileOffsetStore extends MemoryOffsets implements OffsetStore {
       .offsetTable;
   }
 
-  async persist(): Promise<void> {
+  /**
+   * Persists are chained: a periodic persist and the one of `stop()` may overlap, and two writers
+   * of one temp file would rename it from under each other (ENOENT) or reorder old over new.
+   */
+  persist(): Promise<void> {
+    const write = this.writing.then(() => this.writeFile());
+    this.writing = write.catch(() => undefined);
+    return write;
+  }
+
+  private async writeFile(): Promise<void> {
     const data = { offsetTable: [...this.table.values()] };
     await mkdir(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.tmp`;
