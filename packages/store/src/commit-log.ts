@@ -333,7 +333,9 @@ export class CommitLog<T> {
     const offset = this.appendOffset;
     this.appendOffset += size;
     record.commitLogOffset = offset;
-    writeRecord(prepared, this.batch, this.reserve(size));
+    // Reserve first: it may replace this.batch with a bigger buffer, which the write must target.
+    const at = this.reserve(size);
+    writeRecord(prepared, this.batch, at);
     this.pending.push(new PendingAppend<T>(offset, size, record, resolve, reject));
   }
 

@@ -68,6 +68,20 @@ describe('MessageStore', () => {
     }
   });
 
+  it('keeps every message intact when one event-loop turn appends more than the write buffer holds', async () => {
+    // 3,000 x 1 KiB in one turn: the group-commit buffer (1 MiB) must grow mid-batch.
+    store = await openStore({ commitLogSegmentSize: 8 * 1024 * 1024 });
+    const puts = Array.from({ length: 3000 }, (_, i) =>
+      store!.putMessage({ topic: 'Big', queueId: 0, body: body(`m-${i}`, 1024), properties: {} }),
+    );
+    const put = await Promise.all(puts);
+    expect(put.map((p) => p.queueOffset)).toEqual(put.map((_, i) => i));
+    const msgs = await readQueue(store, 'Big', 0);
+    expect(msgs.map((m) => m.body.toString().replace(/\.+$/, ''))).toEqual(
+      put.map((_, i) => `m-${i}`),
+    );
+  });
+
   it('answers pulls with RocketMQ statuses and next offsets', async () => {
     store = await openStore();
     expect(
