@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Command, Option } from 'commander';
 import { registerBenchCommands } from './commands/bench';
 import { registerConsumeCommand } from './commands/consume';
+import { registerGenerateCommand } from './commands/generate';
 import { registerLagCommand } from './commands/lag';
 import { registerMsgCommand } from './commands/msg';
 import { registerOffsetCommands } from './commands/offset';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerMsgCommand(program);
   registerOffsetCommands(program);
   registerBenchCommands(program);
+  registerGenerateCommand(program);
   return program;
 }
 
