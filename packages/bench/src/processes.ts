@@ -17,6 +17,10 @@ export function startChild(
   timeoutMs = 30_000,
 ): Promise<Child> {
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // A bench that crashes must not leave servers running behind it.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
@@ -54,14 +58,20 @@ export const CLI = join(__dirname, '..', '..', 'cli', 'dist', 'main.js');
 export interface EmbeddedServer {
   nameServer: string;
   broker: string;
+  /** The child process running the name server and the broker. */
+  pid: number;
   stop(): Promise<void>;
 }
 
 /** `rocketnest start` in a child process on free ports and a temp data dir, removed on stop. */
-export async function startEmbeddedServer(): Promise<EmbeddedServer> {
+export async function startEmbeddedServer(
+  flushMode: 'async' | 'sync' = 'async',
+): Promise<EmbeddedServer> {
   const dir = mkdtempSync(join(tmpdir(), 'rocketnest-bench-'));
   const args = [
     'start',
+    '--flush-mode',
+    flushMode,
     '--namesrv-port',
     '0',
     '--broker-port',
@@ -79,6 +89,7 @@ export async function startEmbeddedServer(): Promise<EmbeddedServer> {
   return {
     nameServer: child.match[1]!,
     broker: child.match[2]!,
+    pid: child.process.pid!,
     stop: async () => {
       await child.stop();
       rmSync(dir, { recursive: true, force: true });

@@ -23,12 +23,12 @@ const PROPERTIES = {
   UNIQ_KEY: '7F0000011F9C18B4AAC2672B3CA00000',
 };
 
-function tempDir(): string {
+export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'rocketnest-bench-store-'));
 }
 
 /** The bytes one stored message takes, so the raw baselines write exactly the same amount. */
-function recordSize(): number {
+export function recordSize(): number {
   return encodeMessageRecord(
     messageRecord({
       topic: 'Bench',
@@ -68,7 +68,7 @@ async function pipelined(store: MessageStore, total: number, inFlight: number): 
 }
 
 /** Raw baseline: the same bytes, one record-sized write at a time, sequentially. */
-function rawWrites(dir: string, total: number, chunk: number): number {
+export function rawWrites(dir: string, total: number, chunk: number): number {
   const fd = openSync(join(dir, 'raw'), 'w');
   const buf = Buffer.alloc(chunk, 1);
   const start = performance.now();
@@ -80,7 +80,7 @@ function rawWrites(dir: string, total: number, chunk: number): number {
 }
 
 /** Raw baseline: write `batch` records at once then fdatasync, as many rounds as needed. */
-async function rawWriteSync(
+export async function rawWriteSync(
   dir: string,
   total: number,
   chunk: number,
