@@ -21,6 +21,7 @@ import {
   tagHashCode,
   type MessageQueue,
   type RemotingCommand,
+  type TopicRouteData,
 } from '@rocketnest/protocol';
 import { inflateSync } from 'node:zlib';
 import { ClientInstance, publishQueues, type ClientOptions } from './client-instance';
@@ -107,6 +108,8 @@ interface EncodedMessage {
 interface PublishInfo {
   queues: MessageQueue[];
   next: number;
+  /** The route `queues` were computed from: they are recomputed only when it is replaced. */
+  route?: TopicRouteData;
 }
 
 interface PendingRequest {
@@ -375,7 +378,9 @@ export class Producer {
     const cached = this.instance.cachedRoute(topic);
     let info = this.publishInfo.get(topic);
     if (info && cached) {
+      if (info.route === cached && info.queues.length > 0) return info;
       info.queues = publishQueues(topic, cached);
+      info.route = cached;
       if (info.queues.length > 0) return info;
     }
     let queues: MessageQueue[];

@@ -29,6 +29,8 @@ export interface RemotingClientOptions extends ConnectionOptions {
  */
 export class RemotingClient extends EventEmitter {
   private readonly connections = new Map<string, Promise<RemotingConnection>>();
+  /** The connections of `connections` that are established. */
+  private readonly established = new Map<string, RemotingConnection>();
   private readonly dispatcher: RequestDispatcher;
   private readonly logger: Logger;
   private closed = false;
@@ -44,15 +46,14 @@ export class RemotingClient extends EventEmitter {
     return this;
   }
 
-  async invoke(
-    address: string,
-    request: RemotingCommand,
-    timeoutMs?: number,
-  ): Promise<RemotingCommand> {
+  invoke(address: string, request: RemotingCommand, timeoutMs?: number): Promise<RemotingCommand> {
     if (this.options.serializeType !== undefined)
       request.serializeType = this.options.serializeType;
-    const conn = await this.connection(address);
-    return conn.invoke(request, timeoutMs ?? this.options.requestTimeoutMs ?? 3000);
+    const timeout = timeoutMs ?? this.options.requestTimeoutMs ?? 3000;
+    // An open connection is used at once; only a first request waits for the connect.
+    const open = this.established.get(address);
+    if (open && !open.isClosed) return open.invoke(request, timeout);
+    return this.connection(address).then((conn) => conn.invoke(request, timeout));
   }
 
   async invokeOneway(address: string, request: RemotingCommand): Promise<void> {
@@ -68,11 +69,16 @@ export class RemotingClient extends EventEmitter {
     const existing = this.connections.get(address);
     if (existing) return existing;
     const forget = () => {
-      if (this.connections.get(address) === opened) this.connections.delete(address);
+      if (this.connections.get(address) !== opened) return;
+      this.connections.delete(address);
+      this.established.delete(address);
     };
     const opened = this.open(address, forget);
     this.connections.set(address, opened);
-    opened.catch(forget);
+    opened.then((conn) => {
+      if (this.connections.get(address) === opened && !conn.isClosed)
+        this.established.set(address, conn);
+    }, forget);
     return opened;
   }
 
@@ -80,6 +86,7 @@ export class RemotingClient extends EventEmitter {
     this.closed = true;
     const all = [...this.connections.values()];
     this.connections.clear();
+    this.established.clear();
     const settled = await Promise.allSettled(all);
     for (const s of settled) if (s.status === 'fulfilled') s.value.close();
   }
