@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { readJsonFile, writeJsonFileAtomic } from './json-file';
+import { readJsonFile, writeJsonFileAtomicAsync } from './json-file';
 
 interface OffsetFile {
   /** "topic@group" -> queueId -> offset, as RocketMQ's consumerOffset.json. */
@@ -70,11 +70,16 @@ export class ConsumerOffsetStore {
     }
   }
 
-  persist(): void {
+  async persist(): Promise<void> {
     if (!this.dirty) return;
     const offsetTable: OffsetFile['offsetTable'] = {};
     for (const [key, queues] of this.table) offsetTable[key] = Object.fromEntries(queues);
-    writeJsonFileAtomic(this.path, { offsetTable });
     this.dirty = false;
+    try {
+      await writeJsonFileAtomicAsync(this.path, { offsetTable });
+    } catch (err) {
+      this.dirty = true;
+      throw err;
+    }
   }
 }

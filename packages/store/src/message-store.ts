@@ -36,7 +36,7 @@ import { TopicConfigStore } from './topic-config-store';
 import { IndexService } from './index-service';
 import { topicKeyHash } from './index-file';
 import { OffsetMessageIds } from './offset-message-id';
-import { readJsonFile, writeJsonFileAtomic } from './json-file';
+import { readJsonFile, writeJsonFileAtomicAsync } from './json-file';
 import { DiskFullError, MessageTooLargeError, StoreNotAvailableError } from './errors';
 import {
   parseDelayLevels,
@@ -759,12 +759,12 @@ export class MessageStore {
     const dispatched = Math.min(this.dispatchedOffset, this.commitLog.flushed);
     await Promise.all([...this.queues.values()].map((q) => q.flush()));
     const indexed = await this.index.flush();
-    writeJsonFileAtomic(this.paths.checkpoint, {
+    await writeJsonFileAtomicAsync(this.paths.checkpoint, {
       dispatchedOffset: Math.min(dispatched, indexed),
       savedAt: Date.now(),
     });
-    this.consumerOffsets.persist();
-    this.schedule.persist();
+    await this.consumerOffsets.persist();
+    await this.schedule.persist();
   }
 
   private logPersistError(err: unknown): void {

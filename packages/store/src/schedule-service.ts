@@ -5,7 +5,7 @@ import {
   type Logger,
   type MessageRecord,
 } from '@rocketnest/protocol';
-import { readJsonFile, writeJsonFileAtomic } from './json-file';
+import { readJsonFile, writeJsonFileAtomicAsync } from './json-file';
 import type { MessageStore } from './message-store';
 
 /** Where delayed messages wait (RocketMQ's TopicValidator.RMQ_SYS_SCHEDULE_TOPIC). */
@@ -169,14 +169,19 @@ export class ScheduleService {
     this.timers.clear();
   }
 
-  persist(): void {
+  async persist(): Promise<void> {
     if (!this.dirty) return;
     this.dirty = false;
     const progress: DelayProgressFile = {
       offsetTable: Object.fromEntries(this.levelOffsets.map((o, q) => [String(q), o])),
       timer: { doneOffset: this.timerDone, delivered: [...this.timerDelivered] },
     };
-    writeJsonFileAtomic(this.path, progress);
+    try {
+      await writeJsonFileAtomicAsync(this.path, progress);
+    } catch (err) {
+      this.dirty = true;
+      throw err;
+    }
   }
 
   private wake(queueId: number): void {
