@@ -69,6 +69,8 @@ async function main() {
     });
   });
   servers.once('exit', (code) => {
+    // Before it was ready (`--help`, a usage error): its own output says why.
+    if (!app) process.exit(code ?? 1);
     if (!stopping) {
       process.stderr.write(`rocketnest start exited (${code})\n`);
       void shutdown(code || 1);
