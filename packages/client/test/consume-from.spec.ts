@@ -1,5 +1,5 @@
-import { Admin, Producer, PushConsumer, type PushConsumerOptions } from '../src';
-import { eventually, unique, useClientCluster } from './support/cluster';
+import { PushConsumer, type PushConsumerOptions } from '../src';
+import { eventually, unique, useClientCluster, useClients } from './support/cluster';
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -8,20 +8,9 @@ describe('where a consumer group starts', () => {
   // topic. (On a young queue the broker answers offset 0 to a new group, like RocketMQ, so
   // nothing sent before the group's first start is missed whatever consumeFromWhere says.)
   const cluster = useClientCluster(1, { accessMessageInMemoryMaxRatio: 0 });
-  let producer: Producer;
-  let admin: Admin;
   const consumers: PushConsumer[] = [];
 
-  beforeAll(async () => {
-    producer = new Producer({ nameServer: cluster.namesrvAddr, group: unique('PID') });
-    await producer.start();
-    admin = new Admin({ nameServer: cluster.namesrvAddr });
-  });
-  afterAll(async () => {
-    for (const c of consumers) await c.stop();
-    await producer.shutdown();
-    await admin.close();
-  });
+  const clients = useClients(cluster, consumers);
 
   /** Starts a consumer of `topic` collecting message bodies. */
   async function collect(
@@ -44,7 +33,7 @@ describe('where a consumer group starts', () => {
   }
 
   async function sendAll(topic: string, bodies: string[]): Promise<void> {
-    for (const body of bodies) await producer.send({ topic, body });
+    for (const body of bodies) await clients.producer.send({ topic, body });
   }
 
   /** A moment strictly between the messages stored before and after it. */
@@ -57,7 +46,7 @@ describe('where a consumer group starts', () => {
 
   it('a new group reads the backlog with CONSUME_FROM_FIRST_OFFSET and only new messages with CONSUME_FROM_LAST_OFFSET', async () => {
     const topic = unique('T');
-    await admin.createTopic(topic, { queueNums: 2 });
+    await clients.admin.createTopic(topic, { queueNums: 2 });
     await sendAll(topic, ['old0', 'old1', 'old2']);
     const first = await collect(topic, {
       group: unique('CG'),
@@ -80,7 +69,7 @@ describe('where a consumer group starts', () => {
 
   it('a new group with CONSUME_FROM_TIMESTAMP starts at the first message stored at or after the timestamp', async () => {
     const topic = unique('T');
-    await admin.createTopic(topic, { queueNums: 2 });
+    await clients.admin.createTopic(topic, { queueNums: 2 });
     await sendAll(topic, ['before0', 'before1', 'before2']);
     const t = await boundary();
     await sendAll(topic, ['after0', 'after1', 'after2']);
@@ -97,7 +86,7 @@ describe('where a consumer group starts', () => {
   it('an Admin offset reset to a timestamp is where the restarted group consumes from', async () => {
     const topic = unique('T');
     const group = unique('CG');
-    await admin.createTopic(topic, { queueNums: 2 });
+    await clients.admin.createTopic(topic, { queueNums: 2 });
     const running = await collect(topic, {
       group,
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
@@ -106,13 +95,13 @@ describe('where a consumer group starts', () => {
     const t = await boundary();
     await sendAll(topic, ['b0', 'b1', 'b2']);
     await eventually('all consumed', () => running.bodies.length === 7);
-    await eventually('lag 0', async () => (await admin.totalLag(group, [topic])) === 0);
-    await expect(admin.resetOffsetByTimestamp(group, topic, t)).rejects.toThrow(/online/);
+    await eventually('lag 0', async () => (await clients.admin.totalLag(group, [topic])) === 0);
+    await expect(clients.admin.resetOffsetByTimestamp(group, topic, t)).rejects.toThrow(/online/);
     await running.consumer.stop();
 
-    const reset = await admin.resetOffsetByTimestamp(group, topic, t);
+    const reset = await clients.admin.resetOffsetByTimestamp(group, topic, t);
     expect([...reset.values()].reduce((a, b) => a + b, 0)).toBe(4);
-    expect(await admin.totalLag(group, [topic])).toBe(3);
+    expect(await clients.admin.totalLag(group, [topic])).toBe(3);
     const restarted = await collect(topic, { group });
     await eventually('b* again', () => restarted.bodies.length >= 3);
     await pause(300);

@@ -1,11 +1,9 @@
-import { Admin, Producer, PushConsumer, dlqTopicOf, type ConsumedMessage } from '../src';
-import { eventually, unique, useClientCluster } from './support/cluster';
+import { Producer, PushConsumer, dlqTopicOf, type ConsumedMessage } from '../src';
+import { eventually, unique, useClientCluster, useClients } from './support/cluster';
 import { tempDir } from '../../../test/support/temp-dir';
 
 describe('PushConsumer', () => {
   const cluster = useClientCluster(1);
-  let producer: Producer;
-  let admin: Admin;
   const consumers: PushConsumer[] = [];
   const consumer = (
     options: Partial<ConstructorParameters<typeof PushConsumer>[0]> & { group: string },
@@ -19,21 +17,12 @@ describe('PushConsumer', () => {
     return c;
   };
 
-  beforeAll(async () => {
-    producer = new Producer({ nameServer: cluster.namesrvAddr, group: unique('PID') });
-    await producer.start();
-    admin = new Admin({ nameServer: cluster.namesrvAddr });
-  });
-  afterAll(async () => {
-    for (const c of consumers) await c.stop();
-    await producer.shutdown();
-    await admin.close();
-  });
+  const clients = useClients(cluster, consumers);
 
   it('retries failed messages with the real topic, then sends them to the DLQ after maxReconsumeTimes', async () => {
     const topic = unique('T');
     const group = unique('CG');
-    await admin.createTopic(topic, { queueNums: 2 });
+    await clients.admin.createTopic(topic, { queueNums: 2 });
     const attempts: ConsumedMessage[] = [];
     const c = consumer({
       group,
@@ -47,8 +36,8 @@ describe('PushConsumer', () => {
         if (m.body.toString() === 'bad') throw new Error('cannot handle');
       },
     });
-    const sent = await producer.send({ topic, body: 'bad', keys: 'bad-key' });
-    await producer.send({ topic, body: 'good' });
+    const sent = await clients.producer.send({ topic, body: 'bad', keys: 'bad-key' });
+    await clients.producer.send({ topic, body: 'good' });
     await eventually(
       '3 attempts of the bad message',
       () => attempts.filter((m) => m.body.toString() === 'bad').length >= 3,
@@ -61,7 +50,7 @@ describe('PushConsumer', () => {
     await eventually(
       'message in the DLQ',
       async () => {
-        const lag = await admin.consumerLag('probe', [dlqTopicOf(group)]).catch(() => []);
+        const lag = await clients.admin.consumerLag('probe', [dlqTopicOf(group)]).catch(() => []);
         return lag.some((q) => q.brokerOffset === 1);
       },
       10_000,
@@ -72,7 +61,7 @@ describe('PushConsumer', () => {
   it('broadcasting delivers every message to every member and keeps offsets in a local file', async () => {
     const topic = unique('T');
     const group = unique('CG');
-    await admin.createTopic(topic, { queueNums: 4 });
+    await clients.admin.createTopic(topic, { queueNums: 4 });
     const dir = tempDir('rocketnest-offsets-');
     const seen = [new Set<string>(), new Set<string>()];
     for (const [i, set] of seen.entries()) {
@@ -86,7 +75,7 @@ describe('PushConsumer', () => {
       c.subscribe(topic);
       await c.run({ eachMessage: (m) => void set.add(m.body.toString()) });
     }
-    for (let i = 0; i < 40; i++) await producer.send({ topic, body: `b${i}` });
+    for (let i = 0; i < 40; i++) await clients.producer.send({ topic, body: `b${i}` });
     await eventually('both members saw all', () => seen.every((s) => s.size === 40));
     const fs = await import('node:fs');
     await eventually('offset file written', () => fs.existsSync(`${dir}/m0/${group}/offsets.json`));
@@ -95,7 +84,7 @@ describe('PushConsumer', () => {
   it('rebalances queues across members and commits offsets the admin reports as lag', async () => {
     const topic = unique('T');
     const group = unique('CG');
-    await admin.createTopic(topic, { queueNums: 8 });
+    await clients.admin.createTopic(topic, { queueNums: 8 });
     const counts = new Map<string, number>();
     const members = [0, 1].map(() => consumer({ group, persistConsumerOffsetIntervalMs: 200 }));
     for (const m of members) {
@@ -109,17 +98,17 @@ describe('PushConsumer', () => {
     await eventually('queues split 4/4', () =>
       members.every((m) => m.assignedQueues.filter((q) => q.topic === topic).length === 4),
     );
-    for (let i = 0; i < 100; i++) await producer.send({ topic, body: `r${i}` });
+    for (let i = 0; i < 100; i++) await clients.producer.send({ topic, body: `r${i}` });
     await eventually('all consumed', () => counts.size === 100);
-    await eventually('lag 0', async () => (await admin.totalLag(group, [topic])) === 0);
+    await eventually('lag 0', async () => (await clients.admin.totalLag(group, [topic])) === 0);
     for (const m of members) await m.stop();
-    for (let i = 0; i < 7; i++) await producer.send({ topic, body: `late${i}` });
-    expect(await admin.totalLag(group, [topic])).toBe(7);
+    for (let i = 0; i < 7; i++) await clients.producer.send({ topic, body: `late${i}` });
+    expect(await clients.admin.totalLag(group, [topic])).toBe(7);
   });
 
   it('request-reply: the reply comes back to the requester', async () => {
     const topic = unique('T');
-    await admin.createTopic(topic, { queueNums: 2 });
+    await clients.admin.createTopic(topic, { queueNums: 2 });
     const replier = new Producer({ nameServer: cluster.namesrvAddr, group: unique('PID') });
     await replier.start();
     const c = consumer({ group: unique('CG') });
@@ -128,7 +117,7 @@ describe('PushConsumer', () => {
       eachMessage: async (m) => void (await replier.reply(m, `pong:${m.body.toString()}`)),
     });
     try {
-      const reply = await producer.request({ topic, body: 'ping' }, 5000);
+      const reply = await clients.producer.request({ topic, body: 'ping' }, 5000);
       expect(reply.body.toString()).toBe('pong:ping');
     } finally {
       await replier.shutdown();

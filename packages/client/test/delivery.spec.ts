@@ -1,7 +1,5 @@
 import {
-  Admin,
   LitePullConsumer,
-  Producer,
   PushConsumer,
   dlqTopicOf,
   type ConsumedMessage,
@@ -9,25 +7,14 @@ import {
   type RunOptions,
 } from '../src';
 import { tempDir } from '../../../test/support/temp-dir';
-import { eventually, unique, useClientCluster } from './support/cluster';
+import { eventually, unique, useClientCluster, useClients } from './support/cluster';
 
 describe('delivery', () => {
   // The test cluster's delay levels are all 1 s (FAST_DELAY_LEVELS).
   const cluster = useClientCluster(1);
-  let producer: Producer;
-  let admin: Admin;
   const consumers: PushConsumer[] = [];
 
-  beforeAll(async () => {
-    producer = new Producer({ nameServer: cluster.namesrvAddr, group: unique('PID') });
-    await producer.start();
-    admin = new Admin({ nameServer: cluster.namesrvAddr });
-  });
-  afterAll(async () => {
-    for (const c of consumers) await c.stop();
-    await producer.shutdown();
-    await admin.close();
-  });
+  const clients = useClients(cluster, consumers);
 
   async function consume(
     topic: string,
@@ -59,21 +46,21 @@ describe('delivery', () => {
 
   it('a oneway send arrives', async () => {
     const topic = unique('T');
-    await admin.createTopic(topic, { queueNums: 2 });
+    await clients.admin.createTopic(topic, { queueNums: 2 });
     const at = await arrivals(topic);
-    await producer.sendOneway({ topic, body: 'fire-and-forget', tags: 'oneway' });
+    await clients.producer.sendOneway({ topic, body: 'fire-and-forget', tags: 'oneway' });
     await eventually('oneway message consumed', () => at.has('fire-and-forget'));
   });
 
   it('a message with a delay level arrives after the level delay, and one with deliverAt not before that time', async () => {
     const topic = unique('T');
-    await admin.createTopic(topic, { queueNums: 2 });
+    await clients.admin.createTopic(topic, { queueNums: 2 });
     const at = await arrivals(topic);
     const sentAt = Date.now();
     const deliverAt = sentAt + 1500;
-    await producer.send({ topic, body: 'delayed', delayLevel: 1 });
-    await producer.send({ topic, body: 'timed', deliverAt });
-    await producer.send({ topic, body: 'now' });
+    await clients.producer.send({ topic, body: 'delayed', delayLevel: 1 });
+    await clients.producer.send({ topic, body: 'timed', deliverAt });
+    await clients.producer.send({ topic, body: 'now' });
     await eventually('all three consumed', () => at.size === 3, 15_000);
     expect(at.get('now')! - sentAt).toBeLessThan(1000);
     expect(at.get('delayed')! - sentAt).toBeGreaterThanOrEqual(1000);
@@ -84,7 +71,7 @@ describe('delivery', () => {
   it('an orderly listener sends a message that keeps failing to the DLQ after maxReconsumeTimes and moves on', async () => {
     const topic = unique('T');
     const group = unique('CG');
-    await admin.createTopic(topic, { queueNums: 1 });
+    await clients.admin.createTopic(topic, { queueNums: 1 });
     const attempts: number[] = [];
     const order: string[] = [];
     await consume(
@@ -105,7 +92,7 @@ describe('delivery', () => {
         },
       },
     );
-    for (const body of ['first', 'poison', 'after']) await producer.send({ topic, body });
+    for (const body of ['first', 'poison', 'after']) await clients.producer.send({ topic, body });
     await eventually('after consumed', () => order.includes('after'), 15_000);
     expect(attempts).toEqual([0, 1, 2]);
     expect(order).toEqual(['first', 'poison', 'poison', 'poison', 'after']);
@@ -138,7 +125,7 @@ describe('delivery', () => {
   it('a broadcasting consumer restarted with the same instance name resumes from its locally stored offsets', async () => {
     const topic = unique('T');
     const group = unique('CG');
-    await admin.createTopic(topic, { queueNums: 2 });
+    await clients.admin.createTopic(topic, { queueNums: 2 });
     const options = {
       group,
       messageModel: 'BROADCASTING' as const,
@@ -150,10 +137,10 @@ describe('delivery', () => {
     const c = await consume(topic, options, {
       eachMessage: (m) => void firstRun.push(m.body.toString()),
     });
-    for (let i = 0; i < 6; i++) await producer.send({ topic, body: `before${i}` });
+    for (let i = 0; i < 6; i++) await clients.producer.send({ topic, body: `before${i}` });
     await eventually('first run consumed 6', () => firstRun.length === 6);
     await c.stop();
-    for (let i = 0; i < 4; i++) await producer.send({ topic, body: `while-down${i}` });
+    for (let i = 0; i < 4; i++) await clients.producer.send({ topic, body: `while-down${i}` });
 
     const secondRun: string[] = [];
     await consume(topic, options, { eachMessage: (m) => void secondRun.push(m.body.toString()) });

@@ -1,10 +1,8 @@
-import { Admin, LitePullConsumer, MQClientError, Producer, type ConsumedMessage } from '../src';
-import { eventually, unique, useClientCluster } from './support/cluster';
+import { LitePullConsumer, MQClientError, type ConsumedMessage } from '../src';
+import { eventually, unique, useClientCluster, useClients } from './support/cluster';
 
 describe('LitePullConsumer', () => {
   const cluster = useClientCluster(1);
-  let producer: Producer;
-  let admin: Admin;
   const consumers: LitePullConsumer[] = [];
   const consumer = async (
     group: string,
@@ -21,16 +19,7 @@ describe('LitePullConsumer', () => {
     return c;
   };
 
-  beforeAll(async () => {
-    producer = new Producer({ nameServer: cluster.namesrvAddr, group: unique('PID') });
-    await producer.start();
-    admin = new Admin({ nameServer: cluster.namesrvAddr });
-  });
-  afterAll(async () => {
-    for (const c of consumers) await c.shutdown();
-    await producer.shutdown();
-    await admin.close();
-  });
+  const clients = useClients(cluster, consumers);
 
   async function drain(c: LitePullConsumer, count: number): Promise<ConsumedMessage[]> {
     const got: ConsumedMessage[] = [];
@@ -42,7 +31,7 @@ describe('LitePullConsumer', () => {
   it('polls every message of its assigned queues, commits, and a new consumer resumes after the commit', async () => {
     const topic = unique('T');
     const group = unique('CG');
-    await admin.createTopic(topic, { queueNums: 4 });
+    await clients.admin.createTopic(topic, { queueNums: 4 });
     const c = await consumer(group, {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       autoCommit: false,
@@ -50,7 +39,7 @@ describe('LitePullConsumer', () => {
     const queues = await c.queuesOf(topic);
     expect(queues).toHaveLength(4);
     await c.assign(queues);
-    for (let i = 0; i < 40; i++) await producer.send({ topic, body: `m${i}` });
+    for (let i = 0; i < 40; i++) await clients.producer.send({ topic, body: `m${i}` });
     const got = await drain(c, 40);
     expect(got.map((m) => m.body.toString()).sort()).toEqual(
       Array.from({ length: 40 }, (_, i) => `m${i}`).sort(),
@@ -61,9 +50,9 @@ describe('LitePullConsumer', () => {
       expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
     }
     await c.commit();
-    expect(await admin.totalLag(group, [topic])).toBe(0);
+    expect(await clients.admin.totalLag(group, [topic])).toBe(0);
 
-    await producer.send({ topic, body: 'after-commit' });
+    await clients.producer.send({ topic, body: 'after-commit' });
     const next = await consumer(group, {
       consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
       autoCommit: false,
@@ -74,12 +63,12 @@ describe('LitePullConsumer', () => {
 
   it('seeks back, pauses and resumes queues', async () => {
     const topic = unique('T');
-    await admin.createTopic(topic, { queueNums: 2 });
+    await clients.admin.createTopic(topic, { queueNums: 2 });
     const c = await consumer(unique('CG'), { consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
     const [q0, q1] = await c.queuesOf(topic);
     await c.assign([q0!, q1!]);
     for (let i = 0; i < 6; i++)
-      await producer.send({ topic, body: `s${i}` }, { queue: i % 2 === 0 ? q0! : q1! });
+      await clients.producer.send({ topic, body: `s${i}` }, { queue: i % 2 === 0 ? q0! : q1! });
     expect(await drain(c, 6)).toHaveLength(6);
 
     c.seek(q0!, 0);
@@ -87,8 +76,8 @@ describe('LitePullConsumer', () => {
     expect(again.map((m) => m.body.toString())).toEqual(['s0', 's2', 's4']);
 
     c.pause([q1!]);
-    await producer.send({ topic, body: 'to-q1' }, { queue: q1! });
-    await producer.send({ topic, body: 'to-q0' }, { queue: q0! });
+    await clients.producer.send({ topic, body: 'to-q1' }, { queue: q1! });
+    await clients.producer.send({ topic, body: 'to-q0' }, { queue: q0! });
     const whilePaused = await drain(c, 1);
     expect(whilePaused.map((m) => m.body.toString())).toEqual(['to-q0']);
     expect(await c.poll(300)).toEqual([]);
@@ -98,10 +87,10 @@ describe('LitePullConsumer', () => {
 
   it('is an async iterable', async () => {
     const topic = unique('T');
-    await admin.createTopic(topic, { queueNums: 1 });
+    await clients.admin.createTopic(topic, { queueNums: 1 });
     const c = await consumer(unique('CG'), { consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET' });
     await c.assign(await c.queuesOf(topic));
-    for (let i = 0; i < 5; i++) await producer.send({ topic, body: `i${i}` });
+    for (let i = 0; i < 5; i++) await clients.producer.send({ topic, body: `i${i}` });
     const seen: string[] = [];
     for await (const msg of c) {
       seen.push(msg.body.toString());
@@ -113,7 +102,7 @@ describe('LitePullConsumer', () => {
   it('subscribe mode: members split the queues, and when one leaves the other takes over from its last commit', async () => {
     const topic = unique('T');
     const group = unique('CG');
-    await admin.createTopic(topic, { queueNums: 4 });
+    await clients.admin.createTopic(topic, { queueNums: 4 });
     const member = async () => {
       const c = new LitePullConsumer({
         nameServer: cluster.namesrvAddr,
@@ -133,7 +122,7 @@ describe('LitePullConsumer', () => {
     const ownQueues = (c: LitePullConsumer) => new Set(c.assignedQueues.map((q) => q.queueId));
     expect([...ownQueues(a)].some((q) => ownQueues(b).has(q))).toBe(false);
 
-    for (let i = 0; i < 80; i++) await producer.send({ topic, body: `s${i}` });
+    for (let i = 0; i < 80; i++) await clients.producer.send({ topic, body: `s${i}` });
     const seen = new Map<string, number>();
     const record = (msgs: ConsumedMessage[]) => {
       for (const m of msgs) seen.set(m.body.toString(), (seen.get(m.body.toString()) ?? 0) + 1);
@@ -147,7 +136,7 @@ describe('LitePullConsumer', () => {
     await b.commit();
 
     // a polls more, does not commit them, and leaves: the next owner must get them again.
-    for (let i = 80; i < 120; i++) await producer.send({ topic, body: `s${i}` });
+    for (let i = 80; i < 120; i++) await clients.producer.send({ topic, body: `s${i}` });
     const uncommitted = await drain(a, 1);
     expect(uncommitted.length).toBeGreaterThan(0);
     record(uncommitted);
@@ -169,12 +158,12 @@ describe('LitePullConsumer', () => {
     const duplicates = [...seen].filter(([, n]) => n > 1).map(([body]) => body);
     const uncommittedBodies = uncommitted.map((m) => m.body.toString());
     expect(duplicates.every((d) => uncommittedBodies.includes(d))).toBe(true);
-    expect(await admin.totalLag(group, [topic])).toBe(0);
+    expect(await clients.admin.totalLag(group, [topic])).toBe(0);
   });
 
   it('refuses to mix subscribe and assign modes', async () => {
     const topic = unique('T');
-    await admin.createTopic(topic, { queueNums: 1 });
+    await clients.admin.createTopic(topic, { queueNums: 1 });
     const assigned = await consumer(unique('CG'));
     await assigned.assign(await assigned.queuesOf(topic));
     expect(() => assigned.subscribe(topic)).toThrow(MQClientError);

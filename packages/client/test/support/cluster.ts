@@ -1,6 +1,7 @@
 import { Broker, type BrokerOptions } from '@rocketnest/broker';
 import { NameServer } from '@rocketnest/namesrv';
 import { silentLogger } from '@rocketnest/protocol';
+import { Admin, Producer, type LitePullConsumer, type PushConsumer } from '../../src';
 import { tempDir } from '../../../../test/support/temp-dir';
 
 /** Every delay level is one second, so retries come back quickly. */
@@ -71,3 +72,30 @@ let seq = 0;
 /** A topic/group name unique within the run. */
 export const unique = (prefix: string): string =>
   `${prefix}_${process.pid}_${Date.now() % 100000}_${++seq}`;
+
+export interface TestClients {
+  producer: Producer;
+  admin: Admin;
+}
+
+/**
+ * A started producer and an admin on `cluster` for one test file; after the file, `consumers`
+ * (filled by the tests) are stopped first, then the producer and admin.
+ */
+export function useClients(
+  cluster: ClientTestCluster,
+  consumers: (PushConsumer | LitePullConsumer)[] = [],
+): TestClients {
+  const clients = {} as TestClients;
+  beforeAll(async () => {
+    clients.producer = new Producer({ nameServer: cluster.namesrvAddr, group: unique('PID') });
+    await clients.producer.start();
+    clients.admin = new Admin({ nameServer: cluster.namesrvAddr });
+  });
+  afterAll(async () => {
+    for (const c of consumers) await ('stop' in c ? c.stop() : c.shutdown());
+    await clients.producer?.shutdown();
+    await clients.admin?.close();
+  });
+  return clients;
+}
