@@ -19,17 +19,8 @@ export interface Machine {
   loadAverageAtStart: number;
 }
 
-/** One entry of latest.json: exactly the fields the issue publishes. */
-export interface ScenarioResult {
-  scenario: string;
-  system: string;
-  msgsPerSec?: number;
-  mbPerSec?: number;
-  p50Ms?: number;
-  p99Ms?: number;
-  p999Ms?: number;
-  rssMiB?: number;
-}
+/** One entry of latest.json: exactly the fields the issue publishes, as a report row has them. */
+export type ScenarioResult = Pick<Row, 'scenario' | 'system' | (typeof FIELDS)[number]>;
 
 export interface Results {
   machine: Machine;
