@@ -13,6 +13,7 @@ import {
 } from '@rocketnest/protocol';
 import { FlushTimeoutError, StoreIOError, StoreNotAvailableError } from './errors';
 import { Segment, parseSegmentFileName } from './segment';
+import { WrittenTail } from './written-tail';
 import type { FlushMode } from './config';
 
 // Bound once: in CommonJS a package's re-exports are getters, too slow to call per message.
@@ -80,6 +81,8 @@ export interface CommitLogOptions<T> {
   flushMode: FlushMode;
   flushIntervalMs: number;
   syncFlushTimeoutMs: number;
+  /** Bytes of the newest log kept in memory for reads (see WrittenTail); 0 keeps none. */
+  tailCacheBytes: number;
   logger: Logger;
   /** What an append resolves with, built once it is acknowledged. */
   acknowledge(written: WrittenRecord, status: PutStatus): T;
@@ -142,8 +145,11 @@ export class CommitLog<T> {
   /** What the flush in progress must reach before it stops (the most any caller asked for). */
   private flushTarget = 0;
   private readonly writeNow = () => this.writeBatch();
+  private readonly tail: WrittenTail;
 
-  constructor(private readonly options: CommitLogOptions<T>) {}
+  constructor(private readonly options: CommitLogOptions<T>) {
+    this.tail = new WrittenTail(options.tailCacheBytes);
+  }
 
   get minOffset(): number {
     return this.segments[0]?.startOffset ?? 0;
@@ -469,6 +475,8 @@ export class CommitLog<T> {
       if (run.to === run.from) continue;
       this.segmentFor(run.offset).writeAt(run.offset, [this.batch.subarray(run.from, run.to)]);
     }
+    // Only a batch written whole is cached: a failed one is written again at the same offsets.
+    for (const run of runs) this.tail.append(run.offset, this.batch.subarray(run.from, run.to));
   }
 
   private failBatch(batch: PendingAppend<T>[], err: Error): void {
@@ -552,6 +560,8 @@ export class CommitLog<T> {
   /** Reads `size` bytes at `offset`, which must lie within written data of one segment. */
   async read(offset: number, size: number): Promise<Buffer | undefined> {
     if (offset < this.minOffset || offset + size > this.writtenOffset) return undefined;
+    const cached = this.tail.read(offset, size);
+    if (cached) return cached;
     const segment = this.findSegment(offset);
     if (!segment || offset + size > segment.endOffset) return undefined;
     return segment.readAt(offset, size);
@@ -593,6 +603,7 @@ export class CommitLog<T> {
     for (const w of this.flushWaiters) w.resolve(this.options.acknowledge(w, 'FLUSH_DISK_TIMEOUT'));
     this.flushWaiters = [];
     for (const s of this.segments) s.close();
+    this.tail.clear();
   }
 }
 

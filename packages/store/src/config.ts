@@ -18,6 +18,11 @@ export interface MessageStoreOptions {
   flushIntervalMs?: number;
   /** Sync mode: how long an append waits for its flush before FLUSH_DISK_TIMEOUT. */
   syncFlushTimeoutMs?: number;
+  /**
+   * Bytes of the newest CommitLog data kept in memory, so that caught-up consumers read without a
+   * file read (in whole 1 MiB chunks; 0 turns it off).
+   */
+  commitLogTailCacheBytes?: number;
   /** Largest message body accepted, in bytes (RocketMQ: 4 MiB). */
   maxMessageSize?: number;
   /** Delay levels, RocketMQ syntax: "1s 5s 10s 30s 1m ... 2h" (units s, m, h, d). */
@@ -61,6 +66,7 @@ export function resolveStoreConfig(
     flushMode: 'async',
     flushIntervalMs: 500,
     syncFlushTimeoutMs: 5000,
+    commitLogTailCacheBytes: 32 * 1024 * 1024,
     maxMessageSize: 4 * 1024 * 1024,
     messageDelayLevel: DEFAULT_MESSAGE_DELAY_LEVEL,
     fileReservedTimeMs: 72 * 3600 * 1000,

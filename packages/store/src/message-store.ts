@@ -171,6 +171,7 @@ export class MessageStore {
       flushMode: this.config.flushMode,
       flushIntervalMs: this.config.flushIntervalMs,
       syncFlushTimeoutMs: this.config.syncFlushTimeoutMs,
+      tailCacheBytes: this.config.commitLogTailCacheBytes,
       logger: this.config.logger,
       acknowledge: (written, status) => this.putResult(written, status),
       onWritten: (records) => this.dispatch(records),
@@ -436,6 +437,8 @@ export class MessageStore {
   /** Builds the ConsumeQueue units and index entries of written records, then announces them. */
   private dispatch(records: readonly WrittenRecord[]): void {
     const touched = new Set<ConsumeQueue>();
+    const announce = this.arrivalListeners.length > 0;
+    const tagsCodes: number[] = [];
     for (const written of records) {
       const { record } = written;
       const cq = this.queueFor(record.topic, record.queueId);
@@ -444,12 +447,15 @@ export class MessageStore {
       touched.add(cq);
       this.dispatchToIndex(written);
       this.dispatchedOffset = written.physicalOffset + written.size;
-      if (this.arrivalListeners.length > 0) this.announce(written, tagsCode);
+      if (announce) tagsCodes.push(tagsCode);
     }
     // Units are written only once every record of the batch is dispatched: a failing write (a
     // full disk) then leaves them buffered rather than skipping the rest of the batch.
     for (const cq of touched) cq.writeIfFull();
     this.index.markDispatched(this.dispatchedOffset);
+    // Arrivals are announced once the whole batch is in its queues: a pull woken by the first
+    // message of its queue then reads all of the batch's messages for it, not just that one.
+    if (announce) records.forEach((written, i) => this.announce(written, tagsCodes[i]!));
   }
 
   private announce(written: WrittenRecord, tagsCode: number): void {

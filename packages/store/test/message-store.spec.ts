@@ -15,7 +15,12 @@ import {
   tagHashCode,
 } from '@rocketnest/protocol';
 import { encodeMessageRecord, messageRecord } from '@rocketnest/protocol';
-import { DiskFullError, MessageTooLargeError, type MessageStore } from '../src';
+import {
+  DiskFullError,
+  MessageTooLargeError,
+  type GetMessageResult,
+  type MessageStore,
+} from '../src';
 
 function encodeForgedRecord(): Buffer {
   return encodeMessageRecord(
@@ -37,11 +42,17 @@ afterEach(async () => {
 });
 
 describe('MessageStore', () => {
-  it('round-trips messages across segment boundaries, in queue order', async () => {
-    store = await openStore();
+  // The tail cache serves reads of the newest bytes; with none, or one smaller than what was
+  // written, reads go to the files: every path must give the same messages.
+  it.each([
+    ['from the files (no tail cache)', 0],
+    ['partly from the tail cache', 1],
+    ['from the tail cache', undefined],
+  ])('round-trips messages across segment boundaries, in queue order, %s', async (_, cache) => {
+    store = await openStore({ commitLogTailCacheBytes: cache });
     const sent: { queueId: number; text: string }[] = [];
     const results = [];
-    for (let i = 0; i < 300; i++) {
+    for (let i = 0; i < 2500; i++) {
       const queueId = i % 3;
       const text = `m-${i}`;
       sent.push({ queueId, text });
@@ -57,6 +68,10 @@ describe('MessageStore', () => {
     const put = await Promise.all(results);
     expect(put.map((p) => p.status)).toEqual(put.map(() => 'PUT_OK'));
     expect(readdirSync(join(store.config.dataDir, 'commitlog')).length).toBeGreaterThanOrEqual(3);
+    if (cache === 1) {
+      // One 1 MiB chunk is kept, and the log holds more: the oldest records come from the files.
+      expect(put.at(-1)!.physicalOffset).toBeGreaterThan(1024 * 1024);
+    }
     for (let q = 0; q < 3; q++) {
       const msgs = await readQueue(store, 'T', q);
       const expected = sent.filter((s) => s.queueId === q).map((s) => s.text);
@@ -259,6 +274,32 @@ describe('MessageStore', () => {
     }
     const queue1 = await readQueue(store, 'B', 1);
     expect(queue1.map((m) => m.body.toString().replace(/\.+$/, ''))).toEqual(['before', 'b', 'd']);
+  });
+
+  it('announces arrivals once the whole written batch is in its queues', async () => {
+    // The broker's long polling answers a held pull on the first arrival of its queue; the
+    // answer must carry every message of the batch for that queue, not only the first.
+    store = await openStore();
+    const answers: Promise<GetMessageResult>[] = [];
+    store.onArrival((event) => {
+      if (answers.length === 0)
+        answers.push(
+          store!.getMessage({ topic: 'W', queueId: 0, offset: event.queueOffset, maxMsgNums: 32 }),
+        );
+    });
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        store!.putMessage({ topic: 'W', queueId: 0, body: body(`w${i}`), properties: {} }),
+      ),
+    );
+    const first = await answers[0]!;
+    expect(decodeAll(first.messages).map((m) => m.body.toString())).toEqual([
+      'w0',
+      'w1',
+      'w2',
+      'w3',
+      'w4',
+    ]);
   });
 
   it('stores nothing of a batch holding a refused message', async () => {
