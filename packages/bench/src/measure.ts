@@ -34,3 +34,32 @@ function keep(value: unknown): void {
   kept = value;
   if (kept === Symbol.for('never')) process.stdout.write('');
 }
+
+/**
+ * Calls `send` `total` times at `rate` per second and resolves, with the rate achieved, once
+ * every send has settled (rejecting with the first failure). The load is paced in 1 ms timer
+ * ticks, about rate/1000 sends per tick: spinning on setImmediate would take a whole core from
+ * the server under test on a small machine. Sends are counted, not kept, so the load adds no
+ * garbage of its own.
+ */
+export async function pacedLoad(
+  rate: number,
+  total: number,
+  send: () => Promise<unknown>,
+): Promise<{ achievedRate: number }> {
+  const start = performance.now();
+  let sent = 0;
+  let settled = 0;
+  let failed: unknown;
+  const onSettled = () => void settled++;
+  const onFailed = (err: unknown) => void (failed ??= err);
+  while (sent < total && !failed) {
+    const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
+    for (; sent < due; sent++) send().then(onSettled, onFailed);
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const achievedRate = (sent * 1000) / (performance.now() - start);
+  while (settled < sent && !failed) await new Promise((r) => setTimeout(r, 5));
+  if (failed) throw failed;
+  return { achievedRate };
+}

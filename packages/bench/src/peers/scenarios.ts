@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { progress } from '../progress';
+import { pacedLoad } from '../measure';
 import type { Channel, Subscription } from './driver';
 
 export const MESSAGE_SIZE = 1024;
@@ -100,25 +101,11 @@ export async function latency(
     const start = performance.now();
     recordFrom = start + warmUpSeconds * 1000;
     let recorded = 0;
-    // Paced in 1 ms timer ticks: spinning on setImmediate would take a core from the server
-    // under test on a small machine. Sends are counted, not kept.
-    let sent = 0;
-    let acknowledged = 0;
-    let failed: unknown;
-    const onAck = () => void acknowledged++;
-    const onFail = (err: unknown) => void (failed ??= err);
-    while (sent < total) {
-      const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-      for (; sent < due; sent++) {
-        const body = stamped();
-        if (body.readDoubleBE(0) >= recordFrom) recorded += 1;
-        channel.send(body).then(onAck, onFail);
-      }
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    const achieved = (total * 1000) / (performance.now() - start);
-    while (acknowledged < total && !failed) await new Promise((r) => setTimeout(r, 5));
-    if (failed) throw failed;
+    const { achievedRate: achieved } = await pacedLoad(rate, total, () => {
+      const body = stamped();
+      if (body.readDoubleBE(0) >= recordFrom) recorded += 1;
+      return channel.send(body);
+    });
     const lost = await until(() => latencies.length, recorded);
     const sorted = latencies.sort((a, b) => a - b);
     return {
