@@ -166,9 +166,12 @@ export class CommitLog<T> {
    * Opens the segments and validates the log from `checkpoint` (a record boundary up to which
    * everything was dispatched and flushed) to its end, truncating a torn tail. Each valid record
    * after the checkpoint is passed to `redispatch` so derived data (queues, index) can be rebuilt.
+   * `cleanShutdown`: the last run closed the log, so only the first bytes past its end need
+   * checking for leftovers; after a crash the rest of the segment is checked.
    */
   recover(
     checkpoint: number,
+    cleanShutdown: boolean,
     redispatch: (record: WrittenRecord, ext: MessageExt) => void,
   ): RecoveryReport {
     mkdirSync(this.options.dir, { recursive: true });
@@ -202,7 +205,7 @@ export class CommitLog<T> {
       pos = segment.endOffset;
       end = pos;
     }
-    this.truncateAt(end, report);
+    this.truncateAt(end, report, cleanShutdown);
     this.appendOffset = this.writtenOffset = this.flushedOffset = this.runOffset = end;
     report.validEnd = end;
     return report;
@@ -246,20 +249,20 @@ export class CommitLog<T> {
     return { end: offset, reachedBlank: false };
   }
 
-  /** Zeroes everything from `end` on and deletes the segments after it. */
-  private truncateAt(end: number, report: RecoveryReport): void {
+  /** Zeroes whatever is left from `end` on and deletes the segments after it. */
+  private truncateAt(end: number, report: RecoveryReport, cleanShutdown: boolean): void {
     const keep: Segment[] = [];
     for (const segment of this.segments) {
       if (segment.startOffset > end || (segment.startOffset === end && keep.length > 0)) {
-        report.truncatedBytes += new SegmentWindow(segment).dataBytesFrom(segment.startOffset);
+        report.truncatedBytes += dataBytesAfter(segment, segment.startOffset, cleanShutdown);
         segment.destroy();
         continue;
       }
       if (segment.contains(end)) {
-        const tail = new SegmentWindow(segment).dataBytesFrom(end);
+        const tail = dataBytesAfter(segment, end, cleanShutdown);
         if (tail > 0) {
           report.truncatedBytes += tail;
-          zeroRange(segment, end, segment.endOffset);
+          zeroRange(segment, end, end + tail);
         }
       }
       keep.push(segment);
@@ -633,24 +636,39 @@ class SegmentWindow {
     if (size <= 0 || offset + size > this.segment.endOffset) return false;
     return !(this.decode(offset, size) instanceof Error);
   }
+}
 
-  /** Bytes from `from` to the last non-zero byte of the segment: data that truncation discards. */
-  dataBytesFrom(from: number): number {
-    let lastNonZero = -1;
-    for (let offset = from; offset < this.segment.endOffset; offset += WINDOW_SIZE) {
-      const chunk = this.segment.readAtSync(
-        offset,
-        Math.min(WINDOW_SIZE, this.segment.endOffset - offset),
-      );
-      for (let i = chunk.length - 1; i >= 0; i--) {
-        if (chunk[i] !== 0) {
-          lastNonZero = offset + i;
-          break;
-        }
-      }
-    }
-    return lastNonZero < 0 ? 0 : lastNonZero + 1 - from;
+/** What a clean shutdown's recovery checks past the end of the log: a failed write's leftovers. */
+const CLEAN_TAIL_CHECK = WINDOW_SIZE;
+const ZERO_WINDOW = Buffer.alloc(WINDOW_SIZE);
+
+/**
+ * Bytes from `from` to the last non-zero byte of the segment: data that truncation discards.
+ * After a clean shutdown only the first window is read unless it holds data.
+ */
+function dataBytesAfter(segment: Segment, from: number, cleanShutdown: boolean): number {
+  if (cleanShutdown) {
+    const near = dataBytesBetween(
+      segment,
+      from,
+      Math.min(segment.endOffset, from + CLEAN_TAIL_CHECK),
+    );
+    if (near === 0) return 0;
   }
+  return dataBytesBetween(segment, from, segment.endOffset);
+}
+
+/** Scans windows backwards from `to`: only the last window holding data is read byte by byte. */
+function dataBytesBetween(segment: Segment, from: number, to: number): number {
+  for (let end = to; end > from; end -= WINDOW_SIZE) {
+    const start = Math.max(from, end - WINDOW_SIZE);
+    const chunk = segment.readAtSync(start, end - start);
+    if (chunk.equals(ZERO_WINDOW.subarray(0, chunk.length))) continue;
+    let last = chunk.length - 1;
+    while (chunk[last] === 0) last--;
+    return start + last + 1 - from;
+  }
+  return 0;
 }
 
 function zeroRange(segment: Segment, from: number, to: number): void {

@@ -237,7 +237,7 @@ export class MessageStore {
     const checkpoint =
       readJsonFile<{ dispatchedOffset: number }>(this.paths.checkpoint)?.dispatchedOffset ?? 0;
     const scanFrom = Math.min(checkpoint, indexResume);
-    const report = this.commitLog.recover(scanFrom, (written) => {
+    const report = this.commitLog.recover(scanFrom, !abnormalShutdown, (written) => {
       if (written.physicalOffset >= checkpoint) this.dispatchToQueue(written);
       if (written.physicalOffset >= indexResume) this.dispatchToIndex(written);
     });
