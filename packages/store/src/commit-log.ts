@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   MessageMagic,
   RecordOffset,
@@ -12,7 +13,8 @@ import {
   type MessageRecord,
 } from '@rocketnest/protocol';
 import { FlushTimeoutError, StoreIOError, StoreNotAvailableError } from './errors';
-import { Segment, parseSegmentFileName } from './segment';
+import { PREPARED_SUFFIX, Segment, parseSegmentFileName } from './segment';
+import { SegmentAllocator, type FillPacing, type Preallocation } from './segment-allocator';
 import type { FlushMode } from './config';
 
 // Bound once: in CommonJS a package's re-exports are getters, too slow to call per message.
@@ -72,12 +74,18 @@ export interface CommitLogStats {
   bytesWritten: number;
   /** fdatasync rounds. */
   flushes: number;
+  /** Zeros written ahead of the records (`zero` preallocation). */
+  zeroFilledBytes: number;
 }
 
 export interface CommitLogOptions<T> {
   dir: string;
   segmentSize: number;
   flushMode: FlushMode;
+  /** How new segments get their disk blocks (see Preallocation). */
+  preallocate: Preallocation;
+  /** Zero-fill pacing; derived from the segment size when absent. */
+  fillPacing?: FillPacing;
   flushIntervalMs: number;
   syncFlushTimeoutMs: number;
   logger: Logger;
@@ -132,6 +140,7 @@ export class CommitLog<T> {
     recordsWritten: 0,
     bytesWritten: 0,
     flushes: 0,
+    zeroFilledBytes: 0,
   };
   /** Where the next record goes (includes queued, unwritten records). */
   private appendOffset = 0;
@@ -142,8 +151,19 @@ export class CommitLog<T> {
   /** What the flush in progress must reach before it stops (the most any caller asked for). */
   private flushTarget = 0;
   private readonly writeNow = () => this.writeBatch();
+  private readonly allocator: SegmentAllocator;
 
-  constructor(private readonly options: CommitLogOptions<T>) {}
+  constructor(private readonly options: CommitLogOptions<T>) {
+    this.allocator = new SegmentAllocator({
+      dir: options.dir,
+      segmentSize: options.segmentSize,
+      mode: options.preallocate,
+      logger: options.logger,
+      pacing: options.fillPacing,
+      appendOffset: () => this.appendOffset,
+      onZeroed: (bytes) => (this.stats.zeroFilledBytes += bytes),
+    });
+  }
 
   get minOffset(): number {
     return this.segments[0]?.startOffset ?? 0;
@@ -175,9 +195,12 @@ export class CommitLog<T> {
     redispatch: (record: WrittenRecord, ext: MessageExt) => void,
   ): RecoveryReport {
     mkdirSync(this.options.dir, { recursive: true });
-    const names = readdirSync(this.options.dir)
-      .filter((n) => parseSegmentFileName(n) !== undefined)
-      .sort();
+    const files = readdirSync(this.options.dir);
+    // A segment being prepared when the last run stopped was never part of the log.
+    for (const n of files.filter((f) => f.endsWith(PREPARED_SUFFIX))) {
+      unlinkSync(join(this.options.dir, n));
+    }
+    const names = files.filter((n) => parseSegmentFileName(n) !== undefined).sort();
     this.segments = names.map((n) => Segment.open(this.options.dir, n, this.options.segmentSize));
     const report: RecoveryReport = {
       scannedFrom: 0,
@@ -270,7 +293,8 @@ export class CommitLog<T> {
     this.segments = keep;
   }
 
-  start(): void {
+  /** Starts the interval flush (async mode) and zero-fills ahead of the log (`zero` mode). */
+  async start(): Promise<void> {
     if (this.options.flushMode === 'async') {
       this.flushTimer = setInterval(
         () => void this.flush().catch(() => undefined),
@@ -278,6 +302,7 @@ export class CommitLog<T> {
       );
       this.flushTimer.unref();
     }
+    await this.allocator.start(this.segments[this.segments.length - 1]);
   }
 
   /**
@@ -393,6 +418,7 @@ export class CommitLog<T> {
     this.stats.bytesWritten += this.appendOffset - this.writtenOffset;
     this.stats.recordsWritten += batch.length;
     this.writtenOffset = this.appendOffset;
+    this.allocator.wake();
     if (this.options.flushMode === 'async') {
       this.dispatchWritten(batch);
       for (const p of batch) p.resolve(this.options.acknowledge(p, 'PUT_OK'));
@@ -534,7 +560,7 @@ export class CommitLog<T> {
     const found = this.findSegment(offset);
     if (found) return found;
     const start = Math.floor(offset / this.options.segmentSize) * this.options.segmentSize;
-    const segment = Segment.create(this.options.dir, start, this.options.segmentSize);
+    const segment = this.allocator.take(start);
     this.segments.push(segment);
     return segment;
   }
@@ -595,6 +621,7 @@ export class CommitLog<T> {
     if (this.flushTimeoutTimer) clearTimeout(this.flushTimeoutTimer);
     for (const w of this.flushWaiters) w.resolve(this.options.acknowledge(w, 'FLUSH_DISK_TIMEOUT'));
     this.flushWaiters = [];
+    await this.allocator.close();
     for (const s of this.segments) s.close();
   }
 }

@@ -169,6 +169,7 @@ export class MessageStore {
       dir: this.paths.commitLog,
       segmentSize: this.config.commitLogSegmentSize,
       flushMode: this.config.flushMode,
+      preallocate: this.config.commitLogPreallocate,
       flushIntervalMs: this.config.flushIntervalMs,
       syncFlushTimeoutMs: this.config.syncFlushTimeoutMs,
       logger: this.config.logger,
@@ -263,7 +264,7 @@ export class MessageStore {
       });
     }
     writeFileSync(this.paths.abort, String(process.pid));
-    this.commitLog.start();
+    await this.commitLog.start();
     this.schedule.start();
     await this.clean.start();
     this.persistTimer = setInterval(
