@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   MessageMagic,
   RecordOffset,
@@ -12,7 +13,8 @@ import {
   type MessageRecord,
 } from '@rocketnest/protocol';
 import { FlushTimeoutError, StoreIOError, StoreNotAvailableError } from './errors';
-import { Segment, parseSegmentFileName } from './segment';
+import { PREPARED_SUFFIX, Segment, parseSegmentFileName } from './segment';
+import { SegmentAllocator, type FillPacing, type Preallocation } from './segment-allocator';
 import { WrittenTail } from './written-tail';
 import type { FlushMode } from './config';
 
@@ -73,12 +75,18 @@ export interface CommitLogStats {
   bytesWritten: number;
   /** fdatasync rounds. */
   flushes: number;
+  /** Zeros written ahead of the records (`zero` preallocation). */
+  zeroFilledBytes: number;
 }
 
 export interface CommitLogOptions<T> {
   dir: string;
   segmentSize: number;
   flushMode: FlushMode;
+  /** How new segments get their disk blocks (see Preallocation). */
+  preallocate: Preallocation;
+  /** Zero-fill pacing; derived from the segment size when absent. */
+  fillPacing?: FillPacing;
   flushIntervalMs: number;
   syncFlushTimeoutMs: number;
   /** Bytes of the newest log kept in memory for reads (see WrittenTail); 0 keeps none. */
@@ -135,6 +143,7 @@ export class CommitLog<T> {
     recordsWritten: 0,
     bytesWritten: 0,
     flushes: 0,
+    zeroFilledBytes: 0,
   };
   /** Where the next record goes (includes queued, unwritten records). */
   private appendOffset = 0;
@@ -146,9 +155,19 @@ export class CommitLog<T> {
   private flushTarget = 0;
   private readonly writeNow = () => this.writeBatch();
   private readonly tail: WrittenTail;
+  private readonly allocator: SegmentAllocator;
 
   constructor(private readonly options: CommitLogOptions<T>) {
     this.tail = new WrittenTail(options.tailCacheBytes);
+    this.allocator = new SegmentAllocator({
+      dir: options.dir,
+      segmentSize: options.segmentSize,
+      mode: options.preallocate,
+      logger: options.logger,
+      pacing: options.fillPacing,
+      appendOffset: () => this.appendOffset,
+      onZeroed: (bytes) => (this.stats.zeroFilledBytes += bytes),
+    });
   }
 
   get minOffset(): number {
@@ -172,15 +191,21 @@ export class CommitLog<T> {
    * Opens the segments and validates the log from `checkpoint` (a record boundary up to which
    * everything was dispatched and flushed) to its end, truncating a torn tail. Each valid record
    * after the checkpoint is passed to `redispatch` so derived data (queues, index) can be rebuilt.
+   * `cleanShutdown`: the last run closed the log, so only the first bytes past its end need
+   * checking for leftovers; after a crash the rest of the segment is checked.
    */
   recover(
     checkpoint: number,
+    cleanShutdown: boolean,
     redispatch: (record: WrittenRecord, ext: MessageExt) => void,
   ): RecoveryReport {
     mkdirSync(this.options.dir, { recursive: true });
-    const names = readdirSync(this.options.dir)
-      .filter((n) => parseSegmentFileName(n) !== undefined)
-      .sort();
+    const files = readdirSync(this.options.dir);
+    // A segment being prepared when the last run stopped was never part of the log.
+    for (const n of files.filter((f) => f.endsWith(PREPARED_SUFFIX))) {
+      unlinkSync(join(this.options.dir, n));
+    }
+    const names = files.filter((n) => parseSegmentFileName(n) !== undefined).sort();
     this.segments = names.map((n) => Segment.open(this.options.dir, n, this.options.segmentSize));
     const report: RecoveryReport = {
       scannedFrom: 0,
@@ -208,7 +233,7 @@ export class CommitLog<T> {
       pos = segment.endOffset;
       end = pos;
     }
-    this.truncateAt(end, report);
+    this.truncateAt(end, report, cleanShutdown);
     this.appendOffset = this.writtenOffset = this.flushedOffset = this.runOffset = end;
     report.validEnd = end;
     return report;
@@ -252,20 +277,20 @@ export class CommitLog<T> {
     return { end: offset, reachedBlank: false };
   }
 
-  /** Zeroes everything from `end` on and deletes the segments after it. */
-  private truncateAt(end: number, report: RecoveryReport): void {
+  /** Zeroes whatever is left from `end` on and deletes the segments after it. */
+  private truncateAt(end: number, report: RecoveryReport, cleanShutdown: boolean): void {
     const keep: Segment[] = [];
     for (const segment of this.segments) {
       if (segment.startOffset > end || (segment.startOffset === end && keep.length > 0)) {
-        report.truncatedBytes += new SegmentWindow(segment).dataBytesFrom(segment.startOffset);
+        report.truncatedBytes += dataBytesAfter(segment, segment.startOffset, cleanShutdown);
         segment.destroy();
         continue;
       }
       if (segment.contains(end)) {
-        const tail = new SegmentWindow(segment).dataBytesFrom(end);
+        const tail = dataBytesAfter(segment, end, cleanShutdown);
         if (tail > 0) {
           report.truncatedBytes += tail;
-          zeroRange(segment, end, segment.endOffset);
+          zeroRange(segment, end, end + tail);
         }
       }
       keep.push(segment);
@@ -273,7 +298,8 @@ export class CommitLog<T> {
     this.segments = keep;
   }
 
-  start(): void {
+  /** Starts the interval flush (async mode) and zero-fills ahead of the log (`zero` mode). */
+  async start(): Promise<void> {
     if (this.options.flushMode === 'async') {
       this.flushTimer = setInterval(
         () => void this.flush().catch(() => undefined),
@@ -281,6 +307,7 @@ export class CommitLog<T> {
       );
       this.flushTimer.unref();
     }
+    await this.allocator.start(this.segments[this.segments.length - 1]);
   }
 
   /**
@@ -396,6 +423,7 @@ export class CommitLog<T> {
     this.stats.bytesWritten += this.appendOffset - this.writtenOffset;
     this.stats.recordsWritten += batch.length;
     this.writtenOffset = this.appendOffset;
+    this.allocator.wake();
     if (this.options.flushMode === 'async') {
       this.dispatchWritten(batch);
       for (const p of batch) p.resolve(this.options.acknowledge(p, 'PUT_OK'));
@@ -539,7 +567,7 @@ export class CommitLog<T> {
     const found = this.findSegment(offset);
     if (found) return found;
     const start = Math.floor(offset / this.options.segmentSize) * this.options.segmentSize;
-    const segment = Segment.create(this.options.dir, start, this.options.segmentSize);
+    const segment = this.allocator.take(start);
     this.segments.push(segment);
     return segment;
   }
@@ -602,6 +630,7 @@ export class CommitLog<T> {
     if (this.flushTimeoutTimer) clearTimeout(this.flushTimeoutTimer);
     for (const w of this.flushWaiters) w.resolve(this.options.acknowledge(w, 'FLUSH_DISK_TIMEOUT'));
     this.flushWaiters = [];
+    await this.allocator.close();
     for (const s of this.segments) s.close();
     this.tail.clear();
   }
@@ -644,24 +673,39 @@ class SegmentWindow {
     if (size <= 0 || offset + size > this.segment.endOffset) return false;
     return !(this.decode(offset, size) instanceof Error);
   }
+}
 
-  /** Bytes from `from` to the last non-zero byte of the segment: data that truncation discards. */
-  dataBytesFrom(from: number): number {
-    let lastNonZero = -1;
-    for (let offset = from; offset < this.segment.endOffset; offset += WINDOW_SIZE) {
-      const chunk = this.segment.readAtSync(
-        offset,
-        Math.min(WINDOW_SIZE, this.segment.endOffset - offset),
-      );
-      for (let i = chunk.length - 1; i >= 0; i--) {
-        if (chunk[i] !== 0) {
-          lastNonZero = offset + i;
-          break;
-        }
-      }
-    }
-    return lastNonZero < 0 ? 0 : lastNonZero + 1 - from;
+/** What a clean shutdown's recovery checks past the end of the log: a failed write's leftovers. */
+const CLEAN_TAIL_CHECK = WINDOW_SIZE;
+const ZERO_WINDOW = Buffer.alloc(WINDOW_SIZE);
+
+/**
+ * Bytes from `from` to the last non-zero byte of the segment: data that truncation discards.
+ * After a clean shutdown only the first window is read unless it holds data.
+ */
+function dataBytesAfter(segment: Segment, from: number, cleanShutdown: boolean): number {
+  if (cleanShutdown) {
+    const near = dataBytesBetween(
+      segment,
+      from,
+      Math.min(segment.endOffset, from + CLEAN_TAIL_CHECK),
+    );
+    if (near === 0) return 0;
   }
+  return dataBytesBetween(segment, from, segment.endOffset);
+}
+
+/** Scans windows backwards from `to`: only the last window holding data is read byte by byte. */
+function dataBytesBetween(segment: Segment, from: number, to: number): number {
+  for (let end = to; end > from; end -= WINDOW_SIZE) {
+    const start = Math.max(from, end - WINDOW_SIZE);
+    const chunk = segment.readAtSync(start, end - start);
+    if (chunk.equals(ZERO_WINDOW.subarray(0, chunk.length))) continue;
+    let last = chunk.length - 1;
+    while (chunk[last] === 0) last--;
+    return start + last + 1 - from;
+  }
+  return 0;
 }
 
 function zeroRange(segment: Segment, from: number, to: number): void {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Logger, SocketAddress } from '@rocketnest/protocol';
 import { silentLogger } from '@rocketnest/protocol';
+import type { Preallocation } from './segment-allocator';
 
 export type FlushMode = 'sync' | 'async';
 
@@ -14,6 +15,12 @@ export interface MessageStoreOptions {
   consumeQueueUnitsPerFile?: number;
   /** `sync`: acknowledge after fdatasync of the batch holding the message; `async`: after the write. */
   flushMode?: FlushMode;
+  /**
+   * How CommitLog segments get their disk blocks. `zero` (default with sync flush): zeros are
+   * written and made durable ahead of the records, so an fdatasync commits data only; it writes
+   * each segment twice. `sparse` (default with async flush): segments are created as holes.
+   */
+  commitLogPreallocate?: Preallocation;
   /** Async mode: fdatasync at least this often. */
   flushIntervalMs?: number;
   /** Sync mode: how long an append waits for its flush before FLUSH_DISK_TIMEOUT. */
@@ -64,6 +71,7 @@ export function resolveStoreConfig(
     commitLogSegmentSize: 1024 * 1024 * 1024,
     consumeQueueUnitsPerFile: 300_000,
     flushMode: 'async',
+    commitLogPreallocate: options.flushMode === 'sync' ? 'zero' : 'sparse',
     flushIntervalMs: 500,
     syncFlushTimeoutMs: 5000,
     commitLogTailCacheBytes: 32 * 1024 * 1024,

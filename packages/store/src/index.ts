@@ -1,4 +1,5 @@
 export * from './config';
+export type { Preallocation } from './segment-allocator';
 export * from './errors';
 export {
   CommitLog,

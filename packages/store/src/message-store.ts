@@ -169,6 +169,7 @@ export class MessageStore {
       dir: this.paths.commitLog,
       segmentSize: this.config.commitLogSegmentSize,
       flushMode: this.config.flushMode,
+      preallocate: this.config.commitLogPreallocate,
       flushIntervalMs: this.config.flushIntervalMs,
       syncFlushTimeoutMs: this.config.syncFlushTimeoutMs,
       tailCacheBytes: this.config.commitLogTailCacheBytes,
@@ -238,7 +239,7 @@ export class MessageStore {
     const checkpoint =
       readJsonFile<{ dispatchedOffset: number }>(this.paths.checkpoint)?.dispatchedOffset ?? 0;
     const scanFrom = Math.min(checkpoint, indexResume);
-    const report = this.commitLog.recover(scanFrom, (written) => {
+    const report = this.commitLog.recover(scanFrom, !abnormalShutdown, (written) => {
       if (written.physicalOffset >= checkpoint) this.dispatchToQueue(written);
       if (written.physicalOffset >= indexResume) this.dispatchToIndex(written);
     });
@@ -264,7 +265,7 @@ export class MessageStore {
       });
     }
     writeFileSync(this.paths.abort, String(process.pid));
-    this.commitLog.start();
+    await this.commitLog.start();
     this.schedule.start();
     await this.clean.start();
     this.persistTimer = setInterval(

@@ -4,13 +4,14 @@
 const { writeSync } = require('node:fs');
 const { MessageStore } = require('../dist');
 
-const [dataDir, flushMode, cycle] = process.argv.slice(2);
+const [dataDir, flushMode, cycle, preallocate, segmentSize] = process.argv.slice(2);
 
 async function main() {
   const store = await MessageStore.open({
     dataDir,
     flushMode,
-    commitLogSegmentSize: 256 * 1024,
+    commitLogPreallocate: preallocate,
+    commitLogSegmentSize: Number(segmentSize),
     consumeQueueUnitsPerFile: 1000,
     indexHashSlots: 256,
     indexEntriesPerFile: 100000,

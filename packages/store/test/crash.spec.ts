@@ -1,4 +1,6 @@
+import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Preallocation } from '../src';
 import { startNodeProcess } from '../../../test/support/child-process';
 import { tempDir } from '../../../test/support/temp-dir';
 import { openStore, readQueue, sleep } from './helpers';
@@ -6,15 +8,37 @@ import { openStore, readQueue, sleep } from './helpers';
 const CYCLES = 20;
 const WRITER = join(__dirname, 'crash-writer.js');
 
-/** Runs the writer, kills it with SIGKILL after a random time, and returns what it acknowledged. */
-async function crashCycles(dataDir: string, flushMode: 'sync' | 'async') {
+interface Setup {
+  flushMode: 'sync' | 'async';
+  preallocate: Preallocation;
+  segmentSize: number;
+}
+
+/** Commit-log files (segments and a prepared one) that were only partly zero-filled. */
+function partlyFilled(dataDir: string, segmentSize: number): number {
+  const dir = join(dataDir, 'commitlog');
+  return readdirSync(dir).filter((n) => statSync(join(dir, n)).blocks * 512 < segmentSize).length;
+}
+
+/**
+ * Runs the writer, kills it with SIGKILL after a random time, and returns what it acknowledged
+ * and how many kills left a commit-log file partly zero-filled.
+ */
+async function crashCycles(dataDir: string, setup: Setup) {
   const acked = new Map<string, { queueId: number; queueOffset: number }>();
   let killedMidWrite = 0;
+  let killedMidFill = 0;
+  const args = [setup.flushMode, setup.preallocate, String(setup.segmentSize)];
   for (let cycle = 0; cycle < CYCLES; cycle++) {
-    const proc = await startNodeProcess(WRITER, [dataDir, flushMode, String(cycle)], /READY/);
+    const proc = await startNodeProcess(
+      WRITER,
+      [dataDir, args[0]!, String(cycle), ...args.slice(1)],
+      /READY/,
+    );
     await sleep(20 + Math.floor(Math.random() * 150));
     await proc.stop('SIGKILL');
     if (!proc.output().includes('DONE')) killedMidWrite++;
+    if (partlyFilled(dataDir, setup.segmentSize) > 0) killedMidFill++;
     for (const line of proc.output().split('\n')) {
       const m = /^ACK (\d+) (\d+) (\d+) (\d+)$/.exec(line);
       if (m) acked.set(`${m[1]}:${m[2]}`, { queueId: Number(m[3]), queueOffset: Number(m[4]) });
@@ -22,13 +46,15 @@ async function crashCycles(dataDir: string, flushMode: 'sync' | 'async') {
   }
   // The test is only worth something if most kills hit a process that was still appending.
   expect(killedMidWrite).toBeGreaterThanOrEqual(CYCLES / 2);
-  return acked;
+  return { acked, killedMidFill };
 }
 
-async function verify(dataDir: string) {
+async function verify(dataDir: string, setup: Setup) {
   const store = await openStore({
     dataDir,
-    commitLogSegmentSize: 256 * 1024,
+    flushMode: setup.flushMode,
+    commitLogPreallocate: setup.preallocate,
+    commitLogSegmentSize: setup.segmentSize,
     consumeQueueUnitsPerFile: 1000,
     indexHashSlots: 256,
     indexEntriesPerFile: 100000,
@@ -64,18 +90,33 @@ async function verify(dataDir: string) {
 
 describe('crash recovery (kill -9 of a writing process, 20 cycles)', () => {
   it('keeps every message acknowledged under sync flush, intact and where its ack said', async () => {
+    // 2 MiB segments zero-filled 512 KiB ahead of the writer: kills land in a segment whose
+    // blocks past that window are still holes, or while the next one is being prepared.
+    const setup: Setup = { flushMode: 'sync', preallocate: 'zero', segmentSize: 2 * 1024 * 1024 };
     const dataDir = tempDir();
-    const acked = await crashCycles(dataDir, 'sync');
+    const { acked, killedMidFill } = await crashCycles(dataDir, setup);
     expect(acked.size).toBeGreaterThan(CYCLES * 10);
-    const { store, stored } = await verify(dataDir);
+    expect(killedMidFill).toBeGreaterThanOrEqual(CYCLES / 2);
+    const { store, stored } = await verify(dataDir, setup);
+    for (const [id, where] of acked) expect(stored.get(id)).toEqual(where);
+    await store.close();
+  }, 120_000);
+
+  it('keeps every message acknowledged under sync flush with sparse segments', async () => {
+    const setup: Setup = { flushMode: 'sync', preallocate: 'sparse', segmentSize: 256 * 1024 };
+    const dataDir = tempDir();
+    const { acked } = await crashCycles(dataDir, setup);
+    expect(acked.size).toBeGreaterThan(CYCLES * 10);
+    const { store, stored } = await verify(dataDir, setup);
     for (const [id, where] of acked) expect(stored.get(id)).toEqual(where);
     await store.close();
   }, 120_000);
 
   it('recovers to a consistent prefix under async flush', async () => {
+    const setup: Setup = { flushMode: 'async', preallocate: 'sparse', segmentSize: 256 * 1024 };
     const dataDir = tempDir();
-    const acked = await crashCycles(dataDir, 'async');
-    const { store, stored } = await verify(dataDir);
+    const { acked } = await crashCycles(dataDir, setup);
+    const { store, stored } = await verify(dataDir, setup);
     // Async acknowledges once the bytes are in the OS, so a process kill loses none of them either.
     for (const [id, where] of acked) expect(stored.get(id)).toEqual(where);
     await store.close();

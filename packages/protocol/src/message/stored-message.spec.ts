@@ -1,6 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import {
+  IllegalMessageError,
   MessageDecodeError,
   MessageMagic,
   MessageSysFlag,
@@ -8,7 +9,9 @@ import {
   decodeMessageRecord,
   decodeMessageRecords,
   encodeMessageRecord,
+  prepareMessageRecord,
   storeTimestampOffset,
+  writeMessageRecord,
   type MessageRecord,
 } from '../index';
 import { hex } from '../../test/fixtures';
@@ -133,6 +136,42 @@ describe('stored message records', () => {
       properties: { TAGS: 'TagA', KEYS: 'k1 k2' },
     });
     expect(decoded[1].body.toString()).toBe('hello!q!');
+  });
+
+  it('writes the same bytes at any position of any buffer, pooled slices included', () => {
+    const records = [sample(), sample({ topic: 't'.repeat(40), queueOffset: 2 ** 40 })];
+    const expected = records.map(encodeMessageRecord);
+    const pool = Buffer.alloc(4096, 0xee);
+    const slice = pool.subarray(100, 2000);
+    const other = Buffer.alloc(1000, 0xee);
+    // Alternate between buffers: the writer keeps a view of the last one it wrote to.
+    writeMessageRecord(prepareMessageRecord(records[0]!), slice, 7);
+    writeMessageRecord(prepareMessageRecord(records[1]!), other, 3);
+    writeMessageRecord(prepareMessageRecord(records[1]!), slice, 7 + expected[0]!.length);
+    expect(slice.subarray(7, 7 + expected[0]!.length)).toEqual(expected[0]);
+    expect(slice.subarray(7 + expected[0]!.length, 7 + 123 + expected[1]!.length)).toEqual(
+      expected[1],
+    );
+    expect(other.subarray(3, 3 + expected[1]!.length)).toEqual(expected[1]);
+    expect(pool.subarray(0, 107).every((b) => b === 0xee)).toBe(true);
+    expect(other[2]).toBe(0xee);
+    expect(other[3 + expected[1]!.length]).toBe(0xee);
+  });
+
+  it('refuses a field that does not fit its slot before writing anything', () => {
+    const cases: [Partial<MessageRecord>, string][] = [
+      [{ queueId: 2 ** 31 }, 'queueId'],
+      [{ flag: 1.5 }, 'flag'],
+      [{ reconsumeTimes: -(2 ** 31) - 1 }, 'reconsumeTimes'],
+      [{ storeHost: { address: '127.0.0.1', port: 2 ** 32 } }, 'storeHost.port'],
+      [{ queueOffset: 2 ** 53 }, 'queueOffset'],
+      [{ bornTimestamp: Number.NaN }, 'bornTimestamp'],
+    ];
+    for (const [fields, name] of cases) {
+      expect(() => prepareMessageRecord(sample(fields))).toThrow(IllegalMessageError);
+      expect(() => prepareMessageRecord(sample(fields))).toThrow(`field ${name} `);
+    }
+    expect(() => prepareMessageRecord(sample({ flag: -1, queueOffset: -1 }))).not.toThrow();
   });
 
   it('never returns a corrupted record as a message', () => {

@@ -1,7 +1,7 @@
 import { crc32, inflateSync } from 'node:zlib';
 import { IllegalMessageError, MessageDecodeError } from '../errors';
 import { MessageSysFlag } from '../codes/flags';
-import { readInt64BE, writeInt64BE } from './int64';
+import { readInt64BE } from './int64';
 import { createOffsetMessageId } from './message-id';
 import { decodeProperties, encodeProperties, type MessageProperties } from './properties';
 import { addressBytes, formatAddress, type SocketAddress } from './socket-address';
@@ -146,6 +146,8 @@ export function prepareMessageRecord(msg: MessageRecord): PreparedRecord {
   if (topic.length === 0 || topic.length > MAX_TOPIC_LENGTH) {
     throw new IllegalMessageError(`topic of ${topic.length} bytes is not storable`);
   }
+  const badField = outOfRangeField(msg);
+  if (badField) throw new IllegalMessageError(`message field ${badField} is out of range`);
   const size =
     RecordOffset.BORN_HOST +
     bornHost.length +
@@ -164,6 +166,25 @@ export function prepareMessageRecord(msg: MessageRecord): PreparedRecord {
   return { msg, size, sysFlag, topic, propsText, propsLength, bornHost, storeHost };
 }
 
+/**
+ * The first field that does not fit its slot (int32, or int64 as a safe integer), if any: the
+ * writer's DataView would wrap it silently, so it is refused before anything is written.
+ */
+function outOfRangeField(msg: MessageRecord): string | undefined {
+  if ((msg.queueId | 0) !== msg.queueId) return 'queueId';
+  if ((msg.flag | 0) !== msg.flag) return 'flag';
+  if ((msg.sysFlag | 0) !== msg.sysFlag) return 'sysFlag';
+  if ((msg.reconsumeTimes | 0) !== msg.reconsumeTimes) return 'reconsumeTimes';
+  if ((msg.bornHost.port | 0) !== msg.bornHost.port) return 'bornHost.port';
+  if ((msg.storeHost.port | 0) !== msg.storeHost.port) return 'storeHost.port';
+  if (!Number.isSafeInteger(msg.queueOffset)) return 'queueOffset';
+  if (!Number.isSafeInteger(msg.commitLogOffset)) return 'commitLogOffset';
+  if (!Number.isSafeInteger(msg.bornTimestamp)) return 'bornTimestamp';
+  if (!Number.isSafeInteger(msg.storeTimestamp)) return 'storeTimestamp';
+  if (!Number.isSafeInteger(msg.preparedTransactionOffset)) return 'preparedTransactionOffset';
+  return undefined;
+}
+
 /** Encodes one CommitLog record into a new buffer. */
 export function encodeMessageRecord(msg: MessageRecord): Buffer {
   const prepared = prepareMessageRecord(msg);
@@ -175,29 +196,66 @@ export function encodeMessageRecord(msg: MessageRecord): Buffer {
 /** Writes a prepared record at `start` of `buf` (which must have `prepared.size` bytes there). */
 export function writeMessageRecord(prepared: PreparedRecord, buf: Buffer, start: number): void {
   const { msg, size, sysFlag, topic, propsText, propsLength, bornHost, storeHost } = prepared;
+  const view = dataViewOf(buf);
+  const body = msg.body;
   const v2 = topic.length > 127;
-  let pos = buf.writeInt32BE(size, start);
-  pos = buf.writeInt32BE(v2 ? MessageMagic.V2 : MessageMagic.V1, pos);
-  pos = buf.writeInt32BE(bodyCrc(msg.body), pos);
-  pos = buf.writeInt32BE(msg.queueId, pos);
-  pos = buf.writeInt32BE(msg.flag, pos);
-  pos = writeInt64BE(buf, msg.queueOffset, pos);
-  pos = writeInt64BE(buf, msg.commitLogOffset, pos);
-  pos = buf.writeInt32BE(sysFlag, pos);
-  pos = writeInt64BE(buf, msg.bornTimestamp, pos);
-  pos += bornHost.copy(buf, pos);
-  pos = buf.writeInt32BE(msg.bornHost.port, pos);
-  pos = writeInt64BE(buf, msg.storeTimestamp, pos);
-  pos += storeHost.copy(buf, pos);
-  pos = buf.writeInt32BE(msg.storeHost.port, pos);
-  pos = buf.writeInt32BE(msg.reconsumeTimes, pos);
-  pos = writeInt64BE(buf, msg.preparedTransactionOffset, pos);
-  pos = buf.writeInt32BE(msg.body.length, pos);
-  pos += msg.body.copy(buf, pos);
-  pos = v2 ? buf.writeInt16BE(topic.length, pos) : buf.writeInt8(topic.length, pos);
-  pos += topic.copy(buf, pos);
-  pos = buf.writeInt16BE(propsLength, pos);
-  buf.write(propsText, pos, 'utf8');
+  view.setInt32(start, size);
+  view.setInt32(start + RecordOffset.MAGIC, v2 ? MessageMagic.V2 : MessageMagic.V1);
+  view.setInt32(start + RecordOffset.BODY_CRC, bodyCrc(body));
+  view.setInt32(start + RecordOffset.QUEUE_ID, msg.queueId);
+  view.setInt32(start + RecordOffset.FLAG, msg.flag);
+  setInt64(view, start + RecordOffset.QUEUE_OFFSET, msg.queueOffset);
+  setInt64(view, start + RecordOffset.PHYSICAL_OFFSET, msg.commitLogOffset);
+  view.setInt32(start + RecordOffset.SYS_FLAG, sysFlag);
+  setInt64(view, start + RecordOffset.BORN_TIMESTAMP, msg.bornTimestamp);
+  let pos = putSmall(buf, bornHost, start + RecordOffset.BORN_HOST);
+  view.setInt32(pos, msg.bornHost.port);
+  setInt64(view, pos + 4, msg.storeTimestamp);
+  pos = putSmall(buf, storeHost, pos + 12);
+  view.setInt32(pos, msg.storeHost.port);
+  view.setInt32(pos + 4, msg.reconsumeTimes);
+  setInt64(view, pos + 8, msg.preparedTransactionOffset);
+  view.setInt32(pos + 16, body.length);
+  pos += 20;
+  buf.set(body, pos);
+  pos += body.length;
+  if (v2) view.setInt16(pos, topic.length);
+  else buf[pos] = topic.length;
+  pos = v2 ? pos + 2 : pos + 1;
+  pos = topic.length <= 32 ? putSmall(buf, topic, pos) : pos + topic.copy(buf, pos);
+  view.setInt16(pos, propsLength);
+  if (propsLength > 0) buf.write(propsText, pos + 2, 'utf8');
+}
+
+/*
+ * The record's integers go through a DataView: its setters cost a fraction of Buffer's checked
+ * writeInt32BE. The store writes every record of a batch into one buffer, so the view of the last
+ * buffer is kept for the next call.
+ */
+let viewedBuffer: Buffer | undefined;
+let view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+
+function dataViewOf(buf: Buffer): DataView<ArrayBufferLike> {
+  if (buf !== viewedBuffer) {
+    view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    viewedBuffer = buf;
+  }
+  return view;
+}
+
+const TWO_32 = 4294967296;
+
+/** A safe integer as a big-endian int64 (the layout of writeInt64BE). */
+function setInt64(target: DataView<ArrayBufferLike>, pos: number, value: number): void {
+  const hi = Math.floor(value / TWO_32);
+  target.setInt32(pos, hi);
+  target.setUint32(pos + 4, value - hi * TWO_32);
+}
+
+/** Copies a few bytes (hosts, short topics) faster than Buffer.copy's call and checks do. */
+function putSmall(buf: Buffer, bytes: Buffer, pos: number): number {
+  for (let i = 0; i < bytes.length; i++) buf[pos + i] = bytes[i]!;
+  return pos + bytes.length;
 }
 
 export interface DecodeOptions {
