@@ -15,15 +15,17 @@ interface Chunk {
  * file read goes through libuv's thread pool: a hand-off and a wake-up per pull, which cost more
  * than the pull's own work and add its latency. RocketMQ gets the same from mmap.
  *
- * Bounded: whole chunks are dropped from the oldest end past `capacity` bytes, and a read the
- * cache does not cover falls back to the file. Chunks are filled, never rewritten, and dropped
- * rather than reused, so a buffer returned by `read` stays valid however long it is held.
+ * Bounded: past `capacity` bytes the oldest chunk is reused for the newest, and a read the cache
+ * does not cover falls back to the file. Reuse keeps appends from allocating (a fresh 1 MiB
+ * buffer per MiB written made V8 collect for the external memory, costing appends a fifth of
+ * their throughput), so `read` returns a copy: a view could change under a reader that holds it
+ * across a write.
  */
 export class WrittenTail {
   private chunks: Chunk[] = [];
   private held = 0;
 
-  /** @param capacity bytes kept at most (rounded up to whole chunks); 0 keeps nothing */
+  /** @param capacity bytes kept at most (in whole chunks, at least one); 0 keeps nothing */
   constructor(private readonly capacity: number) {}
 
   /** Records bytes just written at `offset`; a gap (a segment roll) starts a new chunk. */
@@ -39,31 +41,31 @@ export class WrittenTail {
       last.length += n;
       from += n;
     }
-    this.evict();
   }
 
-  /** The bytes [offset, offset + size) if the cache holds all of them, else undefined. */
+  /** A copy of the bytes [offset, offset + size) if the cache holds all of them, else undefined. */
   read(offset: number, size: number): Buffer | undefined {
     const chunks = this.chunks;
     // Newest first: a caught-up reader wants what was written last.
     let i = chunks.length - 1;
     while (i >= 0 && chunks[i]!.offset > offset) i--;
-    if (i < 0) return undefined;
-    const first = chunks[i]!;
-    const start = offset - first.offset;
-    if (start + size <= first.length) return first.bytes.subarray(start, start + size);
-    if (start >= first.length) return undefined;
-    // Spans chunks: they must be contiguous to the end of the range.
-    const parts = [first.bytes.subarray(start, first.length)];
-    let got = first.length - start;
-    for (let j = i + 1; got < size; j++) {
+    if (i < 0 || offset - chunks[i]!.offset >= chunks[i]!.length) return undefined;
+    // Check the whole range is held (contiguous chunks) before copying any of it.
+    let end = chunks[i]!.offset + chunks[i]!.length;
+    for (let j = i + 1; end < offset + size; j++) {
       const chunk = chunks[j];
-      if (!chunk || chunk.offset !== offset + got) return undefined;
-      const n = Math.min(size - got, chunk.length);
-      parts.push(chunk.bytes.subarray(0, n));
-      got += n;
+      if (!chunk || chunk.offset !== end) return undefined;
+      end += chunk.length;
     }
-    return Buffer.concat(parts, size);
+    if (end < offset + size) return undefined;
+    const out = Buffer.allocUnsafe(size);
+    let got = 0;
+    for (let j = i; got < size; j++) {
+      const chunk = chunks[j]!;
+      const from = offset + got - chunk.offset;
+      got += chunk.bytes.copy(out, got, from, Math.min(chunk.length, from + size - got));
+    }
+    return out;
   }
 
   /** Forgets everything (the log was truncated or closed). */
@@ -77,17 +79,16 @@ export class WrittenTail {
     return this.held;
   }
 
+  /** Starts a chunk at `offset`, reusing the oldest chunk's buffer once the cache is full. */
   private newChunk(offset: number): Chunk {
-    const chunk: Chunk = { offset, bytes: Buffer.allocUnsafe(CHUNK_SIZE), length: 0 };
+    let bytes: Buffer | undefined;
+    while (this.held + CHUNK_SIZE > this.capacity && this.chunks.length > 0) {
+      bytes = this.chunks.shift()!.bytes;
+      this.held -= CHUNK_SIZE;
+    }
+    const chunk: Chunk = { offset, bytes: bytes ?? Buffer.allocUnsafe(CHUNK_SIZE), length: 0 };
     this.chunks.push(chunk);
     this.held += CHUNK_SIZE;
     return chunk;
-  }
-
-  private evict(): void {
-    while (this.held > this.capacity && this.chunks.length > 1) {
-      this.chunks.shift();
-      this.held -= CHUNK_SIZE;
-    }
   }
 }

@@ -61,7 +61,7 @@ describe('WrittenTail', () => {
     expect(tail.read(next - 10, 20)).toBeUndefined();
   });
 
-  it('keeps a returned buffer valid after its chunk is dropped', () => {
+  it('returns copies: what a reader holds does not change when the chunk is reused', () => {
     const tail = new WrittenTail(MiB);
     tail.append(0, logBytes(0, 1000));
     const held = tail.read(0, 1000)!;
