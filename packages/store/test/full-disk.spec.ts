@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ResponseCode } from '@rocketnest/protocol';
-import { StoreIOError, type MessageStore } from '../src';
+import { ResponseCode, type Logger } from '@rocketnest/protocol';
+import { StoreIOError, type MessageStore, type MessageStoreOptions } from '../src';
 import { tempDir } from '../../../test/support/temp-dir';
 import { body, openStore, readQueue } from './helpers';
 
@@ -27,70 +27,97 @@ if (!mounted) {
 describe('a full disk (ENOSPC on a 4 MiB tmpfs)', () => {
   let store: MessageStore | undefined;
 
-  afterAll(async () => {
+  afterEach(async () => {
     await store?.close().catch(() => undefined);
+    store = undefined;
+    rmSync(join(mountPoint, 'data'), { recursive: true, force: true });
+  });
+
+  afterAll(() => {
     if (mounted) execFileSync('umount', [mountPoint]);
   });
 
+  /**
+   * Appends until the disk is full, checks what was acknowledged, frees space, appends again and
+   * reopens; `options` selects the flush mode and preallocation.
+   */
+  async function fillTheDisk(options: Partial<MessageStoreOptions>) {
+    const dataDir = join(mountPoint, 'data');
+    mkdirSync(dataDir);
+    // Ballast takes most of the space, so the store fills what is left quickly.
+    const ballast = join(mountPoint, 'ballast');
+    writeFileSync(ballast, Buffer.alloc(2 * 1024 * 1024));
+    store = await openStore({
+      ...options,
+      dataDir,
+      commitLogSegmentSize: 256 * 1024,
+      diskRejectRatio: 1.01,
+      diskForceCleanRatio: 1.01,
+      diskCleanRatio: 1.01,
+    });
+    const acked: string[] = [];
+    let failure: unknown;
+    for (let i = 0; i < 5000 && !failure; i++) {
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, j) =>
+          store!.putMessage({
+            topic: 'Full',
+            queueId: 0,
+            body: body(`m${i}-${j}`, 1000),
+            properties: {},
+          }),
+        ),
+      );
+      for (const [j, r] of results.entries()) {
+        if (r.status === 'fulfilled') acked.push(`m${i}-${j}`);
+        else failure = r.reason;
+      }
+    }
+    expect(failure).toBeInstanceOf(StoreIOError);
+    expect((failure as StoreIOError).code).toBe(ResponseCode.SERVICE_NOT_AVAILABLE);
+    expect((failure as Error).message).toMatch(/ENOSPC/);
+    expect(acked.length).toBeGreaterThan(100);
+
+    // Reads continue, and nothing acknowledged is missing or out of order.
+    const stored = (await readQueue(store, 'Full', 0)).map((m) =>
+      m.body.toString().replace(/\.+$/, ''),
+    );
+    expect(stored).toEqual(acked);
+
+    // Space freed: appends work again, continuing the queue without a hole.
+    rmSync(ballast);
+    const next = await store.putMessage({
+      topic: 'Full',
+      queueId: 0,
+      body: body('after'),
+      properties: {},
+    });
+    expect(next.queueOffset).toBe(acked.length);
+    await store.close();
+    store = await openStore({ ...options, dataDir, commitLogSegmentSize: 256 * 1024 });
+    const reopened = (await readQueue(store, 'Full', 0)).map((m) =>
+      m.body.toString().replace(/\.+$/, ''),
+    );
+    expect(reopened).toEqual([...acked, 'after']);
+  }
+
   (mounted ? it : it.skip)(
     'fails the appends that do not fit with SERVICE_NOT_AVAILABLE, keeps everything acknowledged, and recovers when space frees',
+    () => fillTheDisk({}),
+  );
+
+  (mounted ? it : it.skip)(
+    'with zero-filled segments under sync flush: the zero-fill stops at ENOSPC and appends carry on until the disk is full',
     async () => {
-      const dataDir = join(mountPoint, 'data');
-      mkdirSync(dataDir);
-      // Ballast takes most of the space, so the store fills what is left quickly.
-      const ballast = join(mountPoint, 'ballast');
-      writeFileSync(ballast, Buffer.alloc(2 * 1024 * 1024));
-      store = await openStore({
-        dataDir,
-        commitLogSegmentSize: 256 * 1024,
-        diskRejectRatio: 1.01,
-        diskForceCleanRatio: 1.01,
-        diskCleanRatio: 1.01,
-      });
-      const acked: string[] = [];
-      let failure: unknown;
-      for (let i = 0; i < 5000 && !failure; i++) {
-        const results = await Promise.allSettled(
-          Array.from({ length: 8 }, (_, j) =>
-            store!.putMessage({
-              topic: 'Full',
-              queueId: 0,
-              body: body(`m${i}-${j}`, 1000),
-              properties: {},
-            }),
-          ),
-        );
-        for (const [j, r] of results.entries()) {
-          if (r.status === 'fulfilled') acked.push(`m${i}-${j}`);
-          else failure = r.reason;
-        }
-      }
-      expect(failure).toBeInstanceOf(StoreIOError);
-      expect((failure as StoreIOError).code).toBe(ResponseCode.SERVICE_NOT_AVAILABLE);
-      expect((failure as Error).message).toMatch(/ENOSPC/);
-      expect(acked.length).toBeGreaterThan(100);
-
-      // Reads continue, and nothing acknowledged is missing or out of order.
-      const stored = (await readQueue(store, 'Full', 0)).map((m) =>
-        m.body.toString().replace(/\.+$/, ''),
-      );
-      expect(stored).toEqual(acked);
-
-      // Space freed: appends work again, continuing the queue without a hole.
-      rmSync(ballast);
-      const next = await store.putMessage({
-        topic: 'Full',
-        queueId: 0,
-        body: body('after'),
-        properties: {},
-      });
-      expect(next.queueOffset).toBe(acked.length);
-      await store.close();
-      store = await openStore({ dataDir, commitLogSegmentSize: 256 * 1024 });
-      const reopened = (await readQueue(store, 'Full', 0)).map((m) =>
-        m.body.toString().replace(/\.+$/, ''),
-      );
-      expect(reopened).toEqual([...acked, 'after']);
+      const warnings: string[] = [];
+      const logger: Logger = {
+        debug: () => undefined,
+        info: () => undefined,
+        warn: (message) => warnings.push(message),
+        error: () => undefined,
+      };
+      await fillTheDisk({ flushMode: 'sync', commitLogPreallocate: 'zero', logger });
+      expect(warnings).toContain('commit-log zero-fill stopped until the next segment');
     },
   );
 });
