@@ -98,7 +98,7 @@ export class SegmentAllocator {
   take(startOffset: number): Segment {
     const prepared = this.prepared;
     this.prepared = undefined;
-    let fill: Fill | undefined;
+    let fill: Fill;
     if (prepared?.segment.startOffset === startOffset) {
       try {
         prepared.segment.publish();
