@@ -106,6 +106,8 @@ export interface RecoveryReport {
   validEnd: number;
   recordsScanned: number;
   truncatedBytes: number;
+  /** Bytes read past the end of the log to find leftovers of failed writes. */
+  bytesCheckedPastEnd: number;
   corruptRecords: { offset: number; reason: string }[];
 }
 
@@ -212,6 +214,7 @@ export class CommitLog<T> {
       validEnd: 0,
       recordsScanned: 0,
       truncatedBytes: 0,
+      bytesCheckedPastEnd: 0,
       corruptRecords: [],
     };
     if (this.segments.length === 0) {
@@ -282,12 +285,17 @@ export class CommitLog<T> {
     const keep: Segment[] = [];
     for (const segment of this.segments) {
       if (segment.startOffset > end || (segment.startOffset === end && keep.length > 0)) {
-        report.truncatedBytes += dataBytesAfter(segment, segment.startOffset, cleanShutdown);
+        report.truncatedBytes += dataBytesAfter(
+          segment,
+          segment.startOffset,
+          cleanShutdown,
+          report,
+        );
         segment.destroy();
         continue;
       }
       if (segment.contains(end)) {
-        const tail = dataBytesAfter(segment, end, cleanShutdown);
+        const tail = dataBytesAfter(segment, end, cleanShutdown, report);
         if (tail > 0) {
           report.truncatedBytes += tail;
           zeroRange(segment, end, end + tail);
@@ -683,23 +691,35 @@ const ZERO_WINDOW = Buffer.alloc(WINDOW_SIZE);
  * Bytes from `from` to the last non-zero byte of the segment: data that truncation discards.
  * After a clean shutdown only the first window is read unless it holds data.
  */
-function dataBytesAfter(segment: Segment, from: number, cleanShutdown: boolean): number {
+function dataBytesAfter(
+  segment: Segment,
+  from: number,
+  cleanShutdown: boolean,
+  report: RecoveryReport,
+): number {
   if (cleanShutdown) {
     const near = dataBytesBetween(
       segment,
       from,
       Math.min(segment.endOffset, from + CLEAN_TAIL_CHECK),
+      report,
     );
     if (near === 0) return 0;
   }
-  return dataBytesBetween(segment, from, segment.endOffset);
+  return dataBytesBetween(segment, from, segment.endOffset, report);
 }
 
 /** Scans windows backwards from `to`: only the last window holding data is read byte by byte. */
-function dataBytesBetween(segment: Segment, from: number, to: number): number {
+function dataBytesBetween(
+  segment: Segment,
+  from: number,
+  to: number,
+  report: RecoveryReport,
+): number {
   for (let end = to; end > from; end -= WINDOW_SIZE) {
     const start = Math.max(from, end - WINDOW_SIZE);
     const chunk = segment.readAtSync(start, end - start);
+    report.bytesCheckedPastEnd += chunk.length;
     if (chunk.equals(ZERO_WINDOW.subarray(0, chunk.length))) continue;
     let last = chunk.length - 1;
     while (chunk[last] === 0) last--;
