@@ -19,7 +19,7 @@ export interface FillPacing {
   ahead: number;
 }
 
-/** 256 KiB writes, 4 MiB per fdatasync, 32 MiB ahead; less for segments under 1 GiB. */
+/** 256 KiB writes, 4 MiB per fdatasync, 32 MiB ahead; less for segments under 256 MiB. */
 export function fillPacing(segmentSize: number): FillPacing {
   const pages = Math.floor(segmentSize / 1024 / 4096);
   const chunk = 4096 * Math.min(64, Math.max(1, pages));
