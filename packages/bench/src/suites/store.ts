@@ -86,7 +86,11 @@ export async function rawWriteSync(
   chunk: number,
   batch: number,
 ): Promise<number> {
-  const fd = openSync(join(dir, 'raw-sync'), 'w');
+  return syncRounds(openSync(join(dir, 'raw-sync'), 'w'), total, chunk, batch);
+}
+
+/** Writes `batch` records' bytes then fdatasyncs, until `total` records; closes `fd`. */
+async function syncRounds(fd: number, total: number, chunk: number, batch: number) {
   const buf = Buffer.alloc(chunk * batch, 1);
   const start = performance.now();
   for (let done = 0; done < total; done += batch) {
@@ -115,16 +119,7 @@ export async function rawWriteSyncPreZeroed(
   for (let done = 0; done < bytes; done += zeros.length) writeSync(zfd, zeros);
   fdatasyncSync(zfd);
   closeSync(zfd);
-  const fd = openSync(path, 'r+');
-  const buf = Buffer.alloc(chunk * batch, 1);
-  const start = performance.now();
-  for (let done = 0; done < total; done += batch) {
-    writeSync(fd, buf);
-    await fdatasyncAsync(fd);
-  }
-  const elapsed = performance.now() - start;
-  closeSync(fd);
-  return elapsed;
+  return syncRounds(openSync(path, 'r+'), total, chunk, batch);
 }
 
 async function sequentialRead(
