@@ -1,4 +1,4 @@
-/** Bytes per chunk of the cache; a chunk is allocated when the one before it is full. */
+/** Bytes per chunk of the cache; a new chunk starts when the one before it is full. */
 const CHUNK_SIZE = 1024 * 1024;
 
 interface Chunk {
@@ -23,7 +23,6 @@ interface Chunk {
  */
 export class WrittenTail {
   private chunks: Chunk[] = [];
-  private held = 0;
 
   /** @param capacity bytes kept at most (in whole chunks, at least one); 0 keeps nothing */
   constructor(private readonly capacity: number) {}
@@ -71,24 +70,21 @@ export class WrittenTail {
   /** Forgets everything (the log was truncated or closed). */
   clear(): void {
     this.chunks = [];
-    this.held = 0;
   }
 
   /** Bytes held in memory, in whole chunks. */
   get bytesHeld(): number {
-    return this.held;
+    return this.chunks.length * CHUNK_SIZE;
   }
 
   /** Starts a chunk at `offset`, reusing the oldest chunk's buffer once the cache is full. */
   private newChunk(offset: number): Chunk {
     let bytes: Buffer | undefined;
-    while (this.held + CHUNK_SIZE > this.capacity && this.chunks.length > 0) {
+    while (this.bytesHeld + CHUNK_SIZE > this.capacity && this.chunks.length > 0) {
       bytes = this.chunks.shift()!.bytes;
-      this.held -= CHUNK_SIZE;
     }
     const chunk: Chunk = { offset, bytes: bytes ?? Buffer.allocUnsafe(CHUNK_SIZE), length: 0 };
     this.chunks.push(chunk);
-    this.held += CHUNK_SIZE;
     return chunk;
   }
 }
