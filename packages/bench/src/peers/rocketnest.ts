@@ -72,6 +72,17 @@ async function consume(
   topic: string,
   onMessage: (body: Buffer) => void,
 ): Promise<Subscription> {
+  const consumer = firstOffsetConsumer(nameServer, group, topic);
+  await consumer.run({ concurrency: 64, eachMessage: async (msg) => onMessage(msg.body) });
+  return { stop: () => consumer.stop() };
+}
+
+/** A PushConsumer of `group` on `topic` reading from its first offset, as the benches use. */
+export function firstOffsetConsumer(
+  nameServer: string,
+  group: string,
+  topic: string,
+): PushConsumer {
   const consumer = new PushConsumer({
     nameServer,
     group,
@@ -79,6 +90,5 @@ async function consume(
     logger: silentLogger,
   });
   consumer.subscribe(topic);
-  await consumer.run({ concurrency: 64, eachMessage: async (msg) => onMessage(msg.body) });
-  return { stop: () => consumer.stop() };
+  return consumer;
 }

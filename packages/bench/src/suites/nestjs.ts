@@ -3,10 +3,11 @@ import { performance } from 'node:perf_hooks';
 import { Controller, Module, type INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { EventPattern, Payload } from '@nestjs/microservices';
-import { Admin, Producer, PushConsumer, type ConsumedMessage } from '@rocketnest/client';
+import { Admin, Producer, type ConsumedMessage } from '@rocketnest/client';
 import { ClientRocketMQ, RocketMQServer } from '@rocketnest/nestjs';
 import { silentLogger } from '@rocketnest/protocol';
 import { lastValueFrom } from 'rxjs';
+import { firstOffsetConsumer } from '../peers/rocketnest';
 import { startEmbeddedServer } from '../processes';
 import type { Row } from '../report';
 
@@ -75,17 +76,6 @@ async function drainRate(
   const rate = await done;
   sinks[sink] = ignore;
   return rate;
-}
-
-function rawConsumer(nameServer: string, group: string, topic: string): PushConsumer {
-  const consumer = new PushConsumer({
-    nameServer,
-    group,
-    consumeFromWhere: 'CONSUME_FROM_FIRST_OFFSET',
-    logger: silentLogger,
-  });
-  consumer.subscribe(topic);
-  return consumer;
 }
 
 /** The baseline decodes the JSON body too, as any consumer of these events must. */
@@ -169,7 +159,7 @@ export async function runNestjs(durationMs: number): Promise<Row[]> {
 
     for (const t of [RAW_LATENCY_TOPIC, NEST_LATENCY_TOPIC]) await admin.createTopic(t);
     // Started as early as the transport's latency consumer is (with the app), and as idle.
-    const rawLatency = rawConsumer(nameServer, 'CG_bench_raw_latency', RAW_LATENCY_TOPIC);
+    const rawLatency = firstOffsetConsumer(nameServer, 'CG_bench_raw_latency', RAW_LATENCY_TOPIC);
     await rawLatency.run({ concurrency: CONCURRENCY, eachMessage: rawListener });
     stoppers.push(() => rawLatency.stop());
     // One system at a time, so neither competes with the other for the two cores; best of
@@ -178,7 +168,7 @@ export async function runNestjs(durationMs: number): Promise<Row[]> {
     const nestRates: number[] = [];
     let app: INestMicroservice | undefined;
     for (let round = 0; round < ROUNDS; round++) {
-      const raw = rawConsumer(nameServer, `CG_bench_raw_backlog_${round}`, BACKLOG_TOPIC);
+      const raw = firstOffsetConsumer(nameServer, `CG_bench_raw_backlog_${round}`, BACKLOG_TOPIC);
       rawRates.push(
         await drainRate('raw', total, () =>
           raw.run({ concurrency: CONCURRENCY, eachMessage: rawListener }),
