@@ -8,16 +8,14 @@ import type {
   RowDataPacket,
 } from 'mysql2/promise';
 import { IdempotencyConfigError, IdempotencyLeaseLostError } from './errors';
-import { LazyInit } from './lazy-init';
 import { loadOptionalPeer } from './optional-peer';
 import {
-  DEFAULT_RETENTION_MS,
   type Acquisition,
   type IdempotencyLease,
   type IdempotencyStoreOptions,
   type TransactionalIdempotencyStore,
 } from './store';
-import { checkLease, checkRetention, checkScopeAndKey, checkTableName } from './validation';
+import { TableIdempotencyStore } from './table-store';
 
 export interface MysqlIdempotencyStoreOptions extends IdempotencyStoreOptions {
   /** A mysql2/promise pool the application owns (not ended by the store) ... */
@@ -35,30 +33,25 @@ const NOW_MS = 'CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)';
  * MySQL and MariaDB (mysql2): INSERT IGNORE takes a new key, a conditional UPDATE takes over an
  * expired one; both are single atomic statements under InnoDB's row locks.
  */
-export class MysqlIdempotencyStore implements TransactionalIdempotencyStore<PoolConnection> {
-  readonly tableName: string;
-  private readonly retentionMs: number;
+export class MysqlIdempotencyStore
+  extends TableIdempotencyStore
+  implements TransactionalIdempotencyStore<PoolConnection>
+{
   private readonly pool: Pool;
   private readonly ownsPool: boolean;
-  private readonly ready = new LazyInit(async () => {
-    await this.pool.query(mysqlDdl(this.tableName));
-  });
 
   constructor(options: MysqlIdempotencyStoreOptions) {
-    this.tableName = checkTableName(options.tableName ?? 'rocketnest_idempotency');
-    this.retentionMs = checkRetention(options.retentionMs ?? DEFAULT_RETENTION_MS);
+    super(options);
     this.ownsPool = !options.pool;
     this.pool = options.pool ?? openPool(options.connection);
   }
 
-  init(): Promise<void> {
-    return this.ready.run();
+  protected async createTable(): Promise<void> {
+    await this.pool.query(mysqlDdl(this.tableName));
   }
 
   async acquire(scope: string, key: string, leaseMs: number): Promise<Acquisition> {
-    checkScopeAndKey(scope, key);
-    checkLease(leaseMs);
-    await this.init();
+    await this.beforeAcquire(scope, key, leaseMs);
     const owner = randomUUID();
     const acquired = { status: 'acquired', lease: { scope, key, owner } } as const;
     if (

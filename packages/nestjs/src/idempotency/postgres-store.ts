@@ -2,16 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type * as PgModule from 'pg';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import { IdempotencyConfigError, IdempotencyLeaseLostError } from './errors';
-import { LazyInit } from './lazy-init';
 import { loadOptionalPeer } from './optional-peer';
 import {
-  DEFAULT_RETENTION_MS,
   type Acquisition,
   type IdempotencyLease,
   type IdempotencyStoreOptions,
   type TransactionalIdempotencyStore,
 } from './store';
-import { checkLease, checkRetention, checkScopeAndKey, checkTableName } from './validation';
+import { TableIdempotencyStore } from './table-store';
 
 export interface PostgresIdempotencyStoreOptions extends IdempotencyStoreOptions {
   /** A pool the application owns (not ended by the store) ... */
@@ -26,30 +24,25 @@ export interface PostgresIdempotencyStoreOptions extends IdempotencyStoreOptions
 const NOW_MS = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
 
 /** PostgreSQL (pg): INSERT ... ON CONFLICT DO UPDATE ... WHERE for acquisition and takeover. */
-export class PostgresIdempotencyStore implements TransactionalIdempotencyStore<PoolClient> {
-  readonly tableName: string;
-  private readonly retentionMs: number;
+export class PostgresIdempotencyStore
+  extends TableIdempotencyStore
+  implements TransactionalIdempotencyStore<PoolClient>
+{
   private readonly pool: Pool;
   private readonly ownsPool: boolean;
-  private readonly ready = new LazyInit(async () => {
-    await this.pool.query(postgresDdl(this.tableName));
-  });
 
   constructor(options: PostgresIdempotencyStoreOptions) {
-    this.tableName = checkTableName(options.tableName ?? 'rocketnest_idempotency');
-    this.retentionMs = checkRetention(options.retentionMs ?? DEFAULT_RETENTION_MS);
+    super(options);
     this.ownsPool = !options.pool;
     this.pool = options.pool ?? openPool(options.connection);
   }
 
-  init(): Promise<void> {
-    return this.ready.run();
+  protected async createTable(): Promise<void> {
+    await this.pool.query(postgresDdl(this.tableName));
   }
 
   async acquire(scope: string, key: string, leaseMs: number): Promise<Acquisition> {
-    checkScopeAndKey(scope, key);
-    checkLease(leaseMs);
-    await this.init();
+    await this.beforeAcquire(scope, key, leaseMs);
     const t = this.tableName;
     const owner = randomUUID();
     // The WHERE on DO UPDATE is the lease takeover: only an expired row is overwritten.

@@ -3,16 +3,14 @@ import { randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { IdempotencyLeaseLostError } from './errors';
-import { LazyInit } from './lazy-init';
 import { SerialLock } from './serial-lock';
 import {
-  DEFAULT_RETENTION_MS,
   type Acquisition,
   type IdempotencyLease,
   type IdempotencyStoreOptions,
   type TransactionalIdempotencyStore,
 } from './store';
-import { checkLease, checkRetention, checkScopeAndKey, checkTableName } from './validation';
+import { TableIdempotencyStore } from './table-store';
 
 export interface SqliteIdempotencyStoreOptions extends IdempotencyStoreOptions {
   /** Database file (created with its directory); default `data/idempotency.sqlite` under cwd. */
@@ -32,31 +30,24 @@ export const DEFAULT_SQLITE_FILENAME = 'data/idempotency.sqlite';
  * is atomic in this process; operations and transactions are serialized so an open transaction
  * never absorbs another handler's statements.
  */
-export class SqliteIdempotencyStore implements TransactionalIdempotencyStore<Database.Database> {
-  readonly tableName: string;
-  private readonly retentionMs: number;
+export class SqliteIdempotencyStore
+  extends TableIdempotencyStore
+  implements TransactionalIdempotencyStore<Database.Database>
+{
   private readonly db: Database.Database;
   private readonly ownsDatabase: boolean;
   private readonly lock = new SerialLock();
-  private readonly ready = new LazyInit(async () => this.createTable());
   private statements?: Statements;
 
   constructor(options: SqliteIdempotencyStoreOptions = {}) {
-    this.tableName = checkTableName(options.tableName ?? 'rocketnest_idempotency');
-    this.retentionMs = checkRetention(options.retentionMs ?? DEFAULT_RETENTION_MS);
+    super(options);
     this.ownsDatabase = !options.database;
     this.db = options.database ?? openFile(options.filename ?? DEFAULT_SQLITE_FILENAME);
     this.db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   }
 
-  init(): Promise<void> {
-    return this.ready.run();
-  }
-
   async acquire(scope: string, key: string, leaseMs: number): Promise<Acquisition> {
-    checkScopeAndKey(scope, key);
-    checkLease(leaseMs);
-    await this.init();
+    await this.beforeAcquire(scope, key, leaseMs);
     return this.lock.run(() => {
       const owner = randomUUID();
       const now = Date.now();
@@ -120,7 +111,7 @@ export class SqliteIdempotencyStore implements TransactionalIdempotencyStore<Dat
     if (changed.changes !== 1) throw new IdempotencyLeaseLostError(lease.scope, lease.key);
   }
 
-  private createTable(): void {
+  protected createTable(): void {
     this.db.exec(sqliteDdl(this.tableName));
     this.statements = prepareStatements(this.db, this.tableName);
   }
