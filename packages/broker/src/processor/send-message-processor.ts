@@ -121,26 +121,36 @@ export class SendMessageProcessor {
       );
     }
     const queueId = chooseQueueId(header.queueId, config);
-    const common: Omit<PutMessageInput, 'body' | 'properties' | 'flag'> = {
-      topic: header.topic,
-      queueId,
-      sysFlag: sysFlagFor(header.sysFlag, config),
-      bornTimestamp: header.bornTimestamp,
-      bornHost: bornHostOf(conn),
-      reconsumeTimes: header.reconsumeTimes ?? 0,
-    };
     if (items.some((item) => item.properties[MessageProperty.DELAY_TIME_LEVEL] !== undefined)) {
       throw batchError(header.topic, 'a batch message cannot be delayed');
     }
+    const sysFlag = sysFlagFor(header.sysFlag, config);
+    const bornHost = bornHostOf(conn);
+    const reconsumeTimes = header.reconsumeTimes ?? 0;
+    const cluster = this.ctx.config.clusterName;
+    // Built in a plain loop with one object shape: spreading the decoded (prototype-less)
+    // property maps per message cost more than storing the message.
+    const inputs = new Array<PutMessageInput>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      // Item properties win over the batch's own (RocketMQ appends the batch's: WAIT, CLUSTER).
+      const properties = item.properties;
+      for (const name in batchProperties) properties[name] ??= batchProperties[name]!;
+      properties[MessageProperty.CLUSTER] = cluster;
+      inputs[i] = {
+        topic: header.topic,
+        queueId,
+        sysFlag,
+        bornTimestamp: header.bornTimestamp,
+        bornHost,
+        reconsumeTimes,
+        body: item.body,
+        properties,
+        flag: item.flag,
+      };
+    }
     // One store call: consecutive queue offsets, and a refused item stores none of the batch.
-    const results = await this.ctx.store.putMessages(
-      items.map((item) => {
-        // Item properties win over the batch's own (RocketMQ appends the batch's: WAIT, CLUSTER).
-        const properties: MessageProperties = { ...batchProperties, ...item.properties };
-        properties[MessageProperty.CLUSTER] = this.ctx.config.clusterName;
-        return { ...common, body: item.body, properties, flag: item.flag };
-      }),
-    );
+    const results = await this.ctx.store.putMessages(inputs);
     this.ctx.stats.msgPutTotal += results.length;
     const timedOut = results.some((r) => r.status !== 'PUT_OK');
     return sendResponseFor(this.ctx, request, timedOut ? 'FLUSH_DISK_TIMEOUT' : 'PUT_OK', {

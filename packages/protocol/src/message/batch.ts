@@ -13,25 +13,34 @@ const ITEM_FIXED = 4 + 4 + 4 + 4 + 4 + 2;
 
 /** MessageDecoder.encodeMessages: TOTALSIZE, MAGIC 0, BODYCRC 0, FLAG, BODY, PROPERTIES per item. */
 export function encodeBatch(items: readonly BatchItem[]): Buffer {
-  const parts: Buffer[] = [];
-  for (const item of items) {
-    const props = Buffer.from(encodeProperties(item.properties), 'utf8');
-    if (props.length > MAX_PROPERTIES_LENGTH) {
-      throw new IllegalMessageError(`batch item properties of ${props.length} bytes are too long`);
+  const props: Buffer[] = new Array<Buffer>(items.length);
+  let total = 0;
+  for (let i = 0; i < items.length; i++) {
+    const encoded = Buffer.from(encodeProperties(items[i]!.properties), 'utf8');
+    if (encoded.length > MAX_PROPERTIES_LENGTH) {
+      throw new IllegalMessageError(
+        `batch item properties of ${encoded.length} bytes are too long`,
+      );
     }
-    const size = ITEM_FIXED + item.body.length + props.length;
-    const buf = Buffer.allocUnsafe(size);
-    let pos = buf.writeInt32BE(size, 0);
+    props[i] = encoded;
+    total += ITEM_FIXED + items[i]!.body.length + encoded.length;
+  }
+  // One buffer for the whole body: each message's bytes are copied once.
+  const buf = Buffer.allocUnsafe(total);
+  let pos = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    const size = ITEM_FIXED + item.body.length + props[i]!.length;
+    pos = buf.writeInt32BE(size, pos);
     pos = buf.writeInt32BE(0, pos);
     pos = buf.writeInt32BE(0, pos);
     pos = buf.writeInt32BE(item.flag, pos);
     pos = buf.writeInt32BE(item.body.length, pos);
     pos += item.body.copy(buf, pos);
-    pos = buf.writeInt16BE(props.length, pos);
-    props.copy(buf, pos);
-    parts.push(buf);
+    pos = buf.writeInt16BE(props[i]!.length, pos);
+    pos += props[i]!.copy(buf, pos);
   }
-  return Buffer.concat(parts);
+  return buf;
 }
 
 export function decodeBatch(buf: Buffer): BatchItem[] {
