@@ -26,8 +26,14 @@ import {
 import { inflateSync } from 'node:zlib';
 import { ClientInstance, publishQueues, type ClientOptions } from './client-instance';
 import { MQBrokerError, MQClientError, MQTimeoutError } from './errors';
-import type { ConsumedMessage, Message } from './message';
+import {
+  DLQ_GROUP_TOPIC_PREFIX,
+  RETRY_GROUP_TOPIC_PREFIX,
+  type ConsumedMessage,
+  type Message,
+} from './message';
 import { invoke, isNetworkError } from './remote';
+import { SendAccumulator, type PendingSend } from './send-accumulator';
 
 export interface ProducerOptions extends ClientOptions {
   /** Producer group. Default "DEFAULT_PRODUCER". */
@@ -44,6 +50,21 @@ export interface ProducerOptions extends ClientOptions {
   defaultTopicQueueNums?: number;
   /** Response codes that make a send retry on another broker (Java's retryResponseCodes). */
   retryResponseCodes?: readonly number[];
+  /**
+   * Coalesce `send` calls made in the same turn of the event loop into batch requests, one per
+   * topic (RocketMQ 5's autoBatch). Round robin then moves on per batch rather than per message.
+   * Each send still resolves with its own id, queue and offset.
+   * Sends with a queue, selector, sharding key, delay or compressed body always go alone.
+   * Default true.
+   */
+  autoBatch?: boolean;
+  /** With autoBatch: a batch is sent once its messages reach this many bytes. Default 32 KiB. */
+  batchMaxBytes?: number;
+  /**
+   * With autoBatch: how long a send may wait for others to join its batch (ms). Default 0: only
+   * sends made before the event loop's next turn are coalesced, which adds no timer latency.
+   */
+  batchMaxDelayMs?: number;
 }
 
 export type SendStatus =
@@ -105,11 +126,48 @@ interface EncodedMessage {
   properties: Record<string, string>;
 }
 
+/** A send waiting in the accumulator for its batch. */
+interface Accumulated {
+  encoded: EncodedMessage;
+  message: Message;
+}
+
+/** Per-message bytes of a batch item besides body and properties (MessageDecoder.encodeMessages). */
+const BATCH_ITEM_OVERHEAD = 22;
+
 interface PublishInfo {
   queues: MessageQueue[];
   next: number;
   /** The route `queues` were computed from: they are recomputed only when it is replaced. */
   route?: TopicRouteData;
+}
+
+/** Whether a send may share a batch request: RocketMQ refuses delay, retry and DLQ topics in one. */
+function isBatchable(message: Message, encoded: EncodedMessage, options: SendOptions): boolean {
+  return (
+    !options.queue &&
+    !options.selector &&
+    !message.shardingKey &&
+    encoded.sysFlag === 0 &&
+    encoded.properties[MessageProperty.DELAY_TIME_LEVEL] === undefined &&
+    encoded.properties[MessageProperty.TIMER_DELIVER_MS] === undefined &&
+    encoded.properties[MessageProperty.TRANSACTION_PREPARED] === undefined &&
+    !encoded.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) &&
+    !encoded.topic.startsWith(DLQ_GROUP_TOPIC_PREFIX)
+  );
+}
+
+/** One SEND_BATCH_MESSAGE payload; its UNIQ_KEY property lists the messages' ids in order. */
+function batchOf(topic: string, items: readonly EncodedMessage[]): EncodedMessage {
+  const body = encodeBatch(items);
+  const ids = items.map((i) => i.properties[MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX]);
+  return {
+    topic,
+    body,
+    sysFlag: 0,
+    flag: 0,
+    properties: { [MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX]: ids.join(',') },
+  };
 }
 
 interface PendingRequest {
@@ -140,6 +198,7 @@ export class Producer {
     >
   >;
   private state: 'created' | 'running' | 'stopped' = 'created';
+  private readonly accumulator: SendAccumulator<Accumulated, SendResult> | undefined;
 
   constructor(options: ProducerOptions) {
     this.group = options.group ?? 'DEFAULT_PRODUCER';
@@ -153,6 +212,14 @@ export class Producer {
     };
     this.instance = new ClientInstance(options);
     this.instance.addProducer(this.group);
+    if (options.autoBatch ?? true) {
+      this.accumulator = new SendAccumulator({
+        maxBytes: options.batchMaxBytes ?? 32 * 1024,
+        lingerMs: options.batchMaxDelayMs ?? 0,
+        sizeOf: ({ encoded }) => BATCH_ITEM_OVERHEAD + encoded.body.length + 64,
+        send: (batch) => this.sendAccumulated(batch),
+      });
+    }
   }
 
   get clientId(): string {
@@ -171,6 +238,7 @@ export class Producer {
   async shutdown(): Promise<void> {
     if (this.state !== 'running') return;
     this.state = 'stopped';
+    await this.accumulator?.drain();
     for (const [id, pending] of this.pendingRequests) {
       clearTimeout(pending.timer);
       pending.reject(new MQClientError(`producer shut down before the reply to ${id} came`));
@@ -183,6 +251,10 @@ export class Producer {
   async send(message: Message, options: SendOptions = {}): Promise<SendResult> {
     this.checkRunning();
     const encoded = this.encode(message);
+    if (this.accumulator && isBatchable(message, encoded, options)) {
+      const timeoutMs = options.timeoutMs ?? this.options.sendTimeoutMs;
+      return this.accumulator.add(encoded.topic, { encoded, message }, timeoutMs);
+    }
     return this.sendEncoded(encoded, message, options, RequestCode.SEND_MESSAGE_V2);
   }
 
@@ -214,18 +286,8 @@ export class Producer {
       }
       return this.encode(m, false);
     });
-    const body = encodeBatch(
-      items.map((i) => ({ flag: i.flag, body: i.body, properties: i.properties })),
-    );
-    this.checkSize(topic, body.length);
-    const ids = items.map((i) => i.properties[MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX]);
-    const batch: EncodedMessage = {
-      topic,
-      body,
-      sysFlag: 0,
-      flag: 0,
-      properties: { [MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX]: ids.join(',') },
-    };
+    const batch = batchOf(topic, items);
+    this.checkSize(topic, batch.body.length);
     return this.sendEncoded(batch, messages[0]!, options, RequestCode.SEND_BATCH_MESSAGE);
   }
 
@@ -319,6 +381,45 @@ export class Producer {
   }
 
   // ---- internals -----------------------------------------------------------------------
+
+  /**
+   * Sends what the accumulator gathered for one topic: a lone message as an ordinary send, more
+   * as one batch to the next queue in round-robin order (retried as a whole, like any send),
+   * whose result is split back into one result per message.
+   */
+  private async sendAccumulated(batch: PendingSend<Accumulated, SendResult>[]): Promise<void> {
+    const { message, encoded: first } = batch[0]!.item;
+    if (batch.length === 1) {
+      const { timeoutMs, resolve } = batch[0]!;
+      resolve(await this.sendEncoded(first, message, { timeoutMs }, RequestCode.SEND_MESSAGE_V2));
+      return;
+    }
+    const encoded = batchOf(
+      first.topic,
+      batch.map((p) => p.item.encoded),
+    );
+    if (encoded.body.length > this.options.maxMessageSize) {
+      // Unusually large properties: too big for one request, so each goes alone.
+      await Promise.all(batch.map((p) => this.sendAccumulated([p]).catch(p.reject)));
+      return;
+    }
+    let timeoutMs = batch[0]!.timeoutMs;
+    for (const p of batch) timeoutMs = Math.min(timeoutMs, p.timeoutMs);
+    const code = RequestCode.SEND_BATCH_MESSAGE;
+    const result = await this.sendEncoded(encoded, message, { timeoutMs }, code);
+    const offsetMsgIds = result.offsetMsgId.split(',');
+    for (let i = 0; i < batch.length; i++) {
+      const { item, resolve } = batch[i]!;
+      resolve({
+        status: result.status,
+        msgId: item.encoded.properties[MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX]!,
+        offsetMsgId: offsetMsgIds[i] ?? '',
+        queue: result.queue,
+        queueOffset: result.queueOffset + i,
+        regionId: result.regionId,
+      });
+    }
+  }
 
   private checkRunning(): void {
     if (this.state !== 'running') {

@@ -10,9 +10,8 @@ describe('send retries', () => {
     await producer.start();
     const topic = unique('T');
     await admin.createTopic(topic, { queueNums: 2 });
-    const before = await Promise.all(
-      Array.from({ length: 8 }, () => producer.send({ topic, body: 'x' })),
-    );
+    const before = [];
+    for (let i = 0; i < 8; i++) before.push(await producer.send({ topic, body: 'x' }));
     expect(new Set(before.map((r) => r.queue.brokerName))).toEqual(
       new Set(['broker-a', 'broker-b']),
     );
@@ -20,6 +19,13 @@ describe('send retries', () => {
     const after = [];
     for (let i = 0; i < 8; i++) after.push(await producer.send({ topic, body: 'y' }));
     expect(after.every((r) => r.queue.brokerName === 'broker-b')).toBe(true);
+    // Sends of one turn travel as one batch, and a failed batch retries whole on the other broker.
+    const batched = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => producer.send({ topic, body: `z${i}` })),
+    );
+    expect(batched.every((r) => r.queue.brokerName === 'broker-b')).toBe(true);
+    const offsets = batched.map((r) => r.queueOffset);
+    expect(offsets).toEqual(offsets.map((_, i) => offsets[0]! + i));
     await producer.shutdown();
     await admin.close();
   });

@@ -67,9 +67,15 @@ describe('Producer', () => {
   it('round-robins across queues and keeps many sends in flight', async () => {
     const topic = unique('T');
     await admin.createTopic(topic, { queueNums: 4 });
+    const single = new Producer({
+      nameServer: cluster.namesrvAddr,
+      group: unique('PID'),
+      autoBatch: false,
+    });
+    await single.start();
     const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => producer.send({ topic, body: `m${i}` })),
-    );
+      Array.from({ length: 200 }, (_, i) => single.send({ topic, body: `m${i}` })),
+    ).finally(() => single.shutdown());
     const perQueue = new Map<number, number>();
     for (const r of results)
       perQueue.set(r.queue.queueId, (perQueue.get(r.queue.queueId) ?? 0) + 1);
@@ -77,6 +83,97 @@ describe('Producer', () => {
     expect(
       (await admin.consumerLag('nobody', [topic])).reduce((s, q) => s + q.brokerOffset, 0),
     ).toBe(200);
+  });
+
+  describe('autoBatch (on by default)', () => {
+    // Each item's size counts its body plus a fixed allowance, so 50 of these make one batch.
+    const BODY = 'x'.repeat(100);
+    const ITEM_BYTES = 22 + BODY.length + 64;
+
+    it('coalesces sends of one turn into batches, one queue per batch, each with its own result', async () => {
+      const topic = unique('T');
+      await admin.createTopic(topic, { queueNums: 4 });
+      const batching = new Producer({
+        nameServer: cluster.namesrvAddr,
+        group: unique('PID'),
+        batchMaxBytes: 50 * ITEM_BYTES,
+      });
+      await batching.start();
+      try {
+        const results = await Promise.all(
+          Array.from({ length: 200 }, (_, i) =>
+            batching.send({ topic, body: BODY, keys: `k${i}`, tags: i % 2 ? 'odd' : 'even' }),
+          ),
+        );
+        // Four batches of 50, each stored in order in the next queue.
+        const byQueue = new Map<number, number[]>();
+        results.forEach((r, i) => {
+          const list = byQueue.get(r.queue.queueId) ?? [];
+          list.push(i);
+          byQueue.set(r.queue.queueId, list);
+          expect(r.queueOffset).toBe(i % 50);
+        });
+        expect([...byQueue.keys()].sort()).toEqual([0, 1, 2, 3]);
+        for (const list of byQueue.values()) expect(list).toHaveLength(50);
+        expect(new Set(results.map((r) => r.msgId)).size).toBe(200);
+        expect(new Set(results.map((r) => r.offsetMsgId)).size).toBe(200);
+        // Each message keeps its own id, keys and tags.
+        for (const i of [0, 77, 199]) {
+          const viewed = await admin.viewMessage(topic, results[i]!.offsetMsgId);
+          expect(viewed.msgId).toBe(results[i]!.msgId);
+          expect(viewed.keys).toEqual([`k${i}`]);
+          expect(viewed.tags).toBe(i % 2 ? 'odd' : 'even');
+          const byKey = await admin.queryMessageByKey(topic, `k${i}`);
+          expect(byKey.map((m) => m.msgId)).toEqual([results[i]!.msgId]);
+        }
+      } finally {
+        await batching.shutdown();
+      }
+    });
+
+    it('rejects every send of a failed batch with the error', async () => {
+      const topic = unique('missing');
+      const errors = await Promise.all(
+        [1, 2, 3].map((i) => producer.send({ topic, body: `x${i}` }).catch((e: unknown) => e)),
+      );
+      for (const err of errors) {
+        expect(err).toBeInstanceOf(MQClientError);
+        expect((err as MQClientError).code).toBe(ResponseCode.TOPIC_NOT_EXIST);
+      }
+    });
+
+    it('sends what is waiting before shutdown completes', async () => {
+      const topic = unique('T');
+      await admin.createTopic(topic, { queueNums: 2 });
+      const p = new Producer({ nameServer: cluster.namesrvAddr, group: unique('PID') });
+      await p.start();
+      await p.send({ topic, body: 'warm' }); // the route is cached: the next sends wait only for the turn
+      const sends = [1, 2, 3].map((i) => p.send({ topic, body: `s${i}` }));
+      await p.shutdown();
+      const results = await Promise.all(sends);
+      expect(results.map((r) => r.status)).toEqual(['SEND_OK', 'SEND_OK', 'SEND_OK']);
+      const stored = await admin.consumerLag('nobody', [topic]);
+      expect(stored.reduce((sum, q) => sum + q.brokerOffset, 0)).toBe(4);
+    });
+
+    it('leaves delayed, ordered and compressed sends out of batches', async () => {
+      const topic = unique('T');
+      await admin.createTopic(topic, { queueNums: 4 });
+      const [plainA, plainB, delayed, ordered, big] = await Promise.all([
+        producer.send({ topic, body: 'a' }),
+        producer.send({ topic, body: 'b' }),
+        producer.send({ topic, body: 'd', delayLevel: 1 }),
+        producer.send({ topic, body: 'o' }, { selector: (queues) => queues[3]! }),
+        producer.send({ topic, body: Buffer.alloc(10_000, 1) }),
+      ]);
+      expect(plainB!.queue).toEqual(plainA!.queue);
+      expect(plainB!.queueOffset).toBe(plainA!.queueOffset + 1);
+      expect(ordered!.queue.queueId).toBe(3);
+      // A batch holding the delayed message would have been refused as a whole.
+      expect(delayed!.status).toBe('SEND_OK');
+      const viewed = await admin.viewMessage(topic, big!.offsetMsgId);
+      expect(viewed.body).toEqual(Buffer.alloc(10_000, 1));
+    });
   });
 
   it('routes messages with the same sharding key to the same queue', async () => {

@@ -6,6 +6,7 @@ import {
   type ConsumedMessage,
   type MessageQueue,
 } from '../src';
+import { SendAccumulator } from '../src/send-accumulator';
 
 const queues = (n: number): MessageQueue[] =>
   Array.from({ length: n }, (_, i) => ({ topic: 'T', brokerName: 'b', queueId: i }));
@@ -61,5 +62,70 @@ describe('selectByHash', () => {
     expect(selectByHash('order-1')(queues(8), { topic: 'T', body: '' }).queueId).toBe(
       1207111310 % 8,
     );
+  });
+});
+
+describe('SendAccumulator', () => {
+  type Sent = { key: string; items: string[] };
+  const make = (maxBytes: number, lingerMs = 0) => {
+    const sent: Sent[] = [];
+    const acc = new SendAccumulator<{ key: string; v: string }, string>({
+      maxBytes,
+      lingerMs,
+      sizeOf: (item) => item.v.length,
+      send: async (batch) => {
+        sent.push({ key: batch[0]!.item.key, items: batch.map((p) => p.item.v) });
+        for (const p of batch) p.resolve(`ok:${p.item.v}`);
+      },
+    });
+    const add = (key: string, v: string) => acc.add(key, { key, v }, 1000);
+    return { acc, sent, add };
+  };
+
+  it('sends what one turn added as one batch per key, in order', async () => {
+    const { sent, add } = make(1000);
+    const results = await Promise.all([add('a', '1'), add('b', '2'), add('a', '3')]);
+    expect(results).toEqual(['ok:1', 'ok:2', 'ok:3']);
+    expect(sent).toEqual([
+      { key: 'a', items: ['1', '3'] },
+      { key: 'b', items: ['2'] },
+    ]);
+  });
+
+  it('starts a new batch when the next item would pass maxBytes', async () => {
+    const { sent, add } = make(4);
+    await Promise.all(['aa', 'bb', 'cc', 'ddddd'].map((v) => add('k', v)));
+    expect(sent.map((s) => s.items)).toEqual([['aa', 'bb'], ['cc'], ['ddddd']]);
+  });
+
+  it('with lingerMs, gathers sends from later turns too', async () => {
+    const { sent, add } = make(1000, 30);
+    const first = add('k', '1');
+    await new Promise((r) => setImmediate(r));
+    const second = add('k', '2');
+    await Promise.all([first, second]);
+    expect(sent).toEqual([{ key: 'k', items: ['1', '2'] }]);
+  });
+
+  it('rejects every item of a batch whose send throws, and drain waits for sends', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const acc = new SendAccumulator<string, string>({
+      maxBytes: 100,
+      lingerMs: 0,
+      sizeOf: () => 1,
+      send: async () => {
+        await gate;
+        throw new Error('broker gone');
+      },
+    });
+    const results = ['x', 'y'].map((v) => acc.add('k', v, 1000).catch((e: Error) => e.message));
+    let drained = false;
+    const drain = acc.drain().then(() => (drained = true));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(drained).toBe(false);
+    release();
+    await drain;
+    expect(await Promise.all(results)).toEqual(['broker gone', 'broker gone']);
   });
 });
