@@ -145,6 +145,17 @@ export async function runClient(durationMs: number): Promise<Row[]> {
       await admin.createTopic(t, { queueNums: 8 });
     await pipelined(producer, 'BenchClient', 5000, 256); // warm-up
     const single = await pipelined(producer, 'BenchClient', total, 256);
+    // The same sends with autoBatch off: one request per message, the wire's own limit.
+    const unbatched = new Producer({
+      nameServer,
+      group: 'PID_bench_unbatched',
+      logger: silentLogger,
+      autoBatch: false,
+    });
+    await unbatched.start();
+    const singleUnbatched = await pipelined(unbatched, 'BenchClient', total, 256).finally(() =>
+      unbatched.shutdown(),
+    );
     // Baseline: the same sends as prebuilt remoting requests, no Producer (routes, ids, retries).
     const remoting = new RemotingClient();
     const raw = await rawProduce(remoting, brokerAddr, 'BenchClient', total, 256);
@@ -163,7 +174,16 @@ export async function runClient(durationMs: number): Promise<Row[]> {
         msgsPerSec: single,
         mbPerSec: mb(single),
         ratio: single / raw,
-        note: 'target 100,000',
+        note: 'target 100,000; autoBatch (the default): sends of one turn share batch requests',
+      },
+      {
+        suite: 'client',
+        scenario: 'produce 1 KiB, single sends, 256 in flight',
+        system: 'rocketnest Producer, autoBatch off',
+        msgsPerSec: singleUnbatched,
+        mbPerSec: mb(singleUnbatched),
+        ratio: singleUnbatched / raw,
+        note: 'one SEND_MESSAGE_V2 request per message',
       },
       {
         suite: 'client',
