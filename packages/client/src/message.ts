@@ -1,5 +1,6 @@
 import {
   KEY_SEPARATOR,
+  copyProperties,
   MessageProperty,
   type MessageExt,
   type MessageQueue,
@@ -53,7 +54,7 @@ export interface ConsumedMessage {
 
 /** Converts a decoded record as the Java client's MessageClientExt presents it. */
 export function toConsumedMessage(ext: MessageExt, brokerName: string): ConsumedMessage {
-  const properties: Record<string, string> = { ...ext.properties };
+  const properties = copyProperties(ext.properties);
   const retryTopic = properties[MessageProperty.RETRY_TOPIC];
   const keys = properties[MessageProperty.KEYS];
   return {

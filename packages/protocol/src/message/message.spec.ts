@@ -12,6 +12,7 @@ import {
   decodeJsonBody,
   tagHashCode,
   type BatchItem,
+  copyProperties,
 } from '../index';
 
 describe('properties', () => {
@@ -41,6 +42,17 @@ describe('properties', () => {
     const props = decodeProperties('__proto__\u0001x\u0002polluted\u0001yes\u0002');
     expect(Object.keys(props)).toEqual(['__proto__', 'polluted']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('copies a decoded map into an ordinary object, __proto__ still an entry', () => {
+    const props = decodeProperties('TAGS\u0001a\u0002__proto__\u0001x\u0002KEYS\u0001k\u0002');
+    const copy = copyProperties(props);
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['TAGS', '__proto__', 'KEYS']);
+    expect(Object.getOwnPropertyDescriptor(copy, '__proto__')?.value).toBe('x');
+    expect(copy).not.toBe(props);
+    copy.TAGS = 'b';
+    expect(props.TAGS).toBe('a');
   });
 });
 
