@@ -269,6 +269,29 @@ function fail(pos: number, why: string): never {
   throw new MessageDecodeError(`malformed message record at byte ${pos}: ${why}`);
 }
 
+/** Fails unless `n` bytes at `at` lie inside the record [pos, end). */
+function need(pos: number, end: number, at: number, n: number, what: string): void {
+  if (n < 0 || at + n > end) fail(pos, `${what} overruns the record`);
+}
+
+/**
+ * IPv4 texts by address: the records of one pull mostly share their born and store hosts, so a
+ * small cache saves a string (and a subarray) per host per message. Cleared when it fills up.
+ */
+const ipv4Texts = new Map<number, string>();
+
+function readAddress(buf: Buffer, at: number, length: number): string {
+  if (length !== 4) return formatAddress(buf.subarray(at, at + length));
+  const key = buf.readUInt32BE(at);
+  let text = ipv4Texts.get(key);
+  if (text === undefined) {
+    if (ipv4Texts.size >= 1024) ipv4Texts.clear();
+    text = `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`;
+    ipv4Texts.set(key, text);
+  }
+  return text;
+}
+
 /**
  * Decodes the record at `pos`. Throws MessageDecodeError on a bad size, magic code or CRC, or on
  * fields that overrun the record, so a corrupt record is never returned as a message.
@@ -283,45 +306,41 @@ export function decodeMessageRecord(buf: Buffer, pos = 0, options: DecodeOptions
     fail(pos, `magic code 0x${(magic >>> 0).toString(16)}`);
   }
   const end = pos + size;
-  const need = (at: number, n: number, what: string) => {
-    if (n < 0 || at + n > end) fail(pos, `${what} overruns the record`);
-  };
   const sysFlag = buf.readInt32BE(pos + RecordOffset.SYS_FLAG);
   const bornLen = hostLength(sysFlag, MessageSysFlag.BORNHOST_V6) - 4;
   const storeLen = hostLength(sysFlag, MessageSysFlag.STOREHOST_V6) - 4;
   let at = pos + RecordOffset.BORN_HOST;
-  need(at, bornLen + 4 + 8 + storeLen + 4 + 4 + 8 + 4, 'fixed fields');
-  const bornHost = {
-    address: formatAddress(buf.subarray(at, at + bornLen)),
-    port: buf.readInt32BE(at + bornLen),
-  };
+  need(pos, end, at, bornLen + 4 + 8 + storeLen + 4 + 4 + 8 + 4, 'fixed fields');
+  const bornHost = { address: readAddress(buf, at, bornLen), port: buf.readInt32BE(at + bornLen) };
   at += bornLen + 4;
   const storeTimestamp = readInt64BE(buf, at);
   at += 8;
-  const storeAddr = buf.subarray(at, at + storeLen);
-  const storeHost = { address: formatAddress(storeAddr), port: buf.readInt32BE(at + storeLen) };
+  const storeHost = {
+    address: readAddress(buf, at, storeLen),
+    port: buf.readInt32BE(at + storeLen),
+  };
   at += storeLen + 4;
   const reconsumeTimes = buf.readInt32BE(at);
   const preparedTransactionOffset = readInt64BE(buf, at + 4);
   at += 12;
   const bodyLen = buf.readInt32BE(at);
   at += 4;
-  need(at, bodyLen, 'body');
+  need(pos, end, at, bodyLen, 'body');
   let body: Buffer = Buffer.from(buf.subarray(at, at + bodyLen));
   at += bodyLen;
   const bodyCRC = buf.readInt32BE(pos + RecordOffset.BODY_CRC);
   if (options.checkCRC !== false && bodyCrc(body) !== bodyCRC) fail(pos, 'body CRC mismatch');
   const topicLenSize = magic === MessageMagic.V2 ? 2 : 1;
-  need(at, topicLenSize, 'topic length');
+  need(pos, end, at, topicLenSize, 'topic length');
   const topicLen = topicLenSize === 2 ? buf.readInt16BE(at) : buf.readInt8(at);
   at += topicLenSize;
-  need(at, topicLen, 'topic');
+  need(pos, end, at, topicLen, 'topic');
   const topic = buf.toString('utf8', at, at + topicLen);
   at += topicLen;
-  need(at, 2, 'properties length');
+  need(pos, end, at, 2, 'properties length');
   const propsLen = buf.readInt16BE(at);
   at += 2;
-  need(at, propsLen, 'properties');
+  need(pos, end, at, propsLen, 'properties');
   const properties = decodeProperties(buf.toString('utf8', at, at + propsLen));
   let flags = sysFlag;
   if (options.decompress !== false && sysFlag & MessageSysFlag.COMPRESSED) {
