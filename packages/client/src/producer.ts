@@ -3,6 +3,7 @@ import {
   ConnectionError,
   DEFAULT_COMPRESS_OVER,
   KEY_SEPARATOR,
+  MAX_PROPERTIES_LENGTH,
   MessageProperty,
   MessageSysFlag,
   REPLY_MESSAGE_TYPE,
@@ -153,8 +154,19 @@ function isBatchable(message: Message, encoded: EncodedMessage, options: SendOpt
     encoded.properties[MessageProperty.TIMER_DELIVER_MS] === undefined &&
     encoded.properties[MessageProperty.TRANSACTION_PREPARED] === undefined &&
     !encoded.topic.startsWith(RETRY_GROUP_TOPIC_PREFIX) &&
-    !encoded.topic.startsWith(DLQ_GROUP_TOPIC_PREFIX)
+    !encoded.topic.startsWith(DLQ_GROUP_TOPIC_PREFIX) &&
+    propertiesFitBatch(encoded.properties)
   );
+}
+
+/**
+ * Whether the properties surely fit a batch item (at most 3 UTF-8 bytes per UTF-16 unit, plus
+ * separators). Larger ones go alone, so that a refusal fails that send and not its batch.
+ */
+function propertiesFitBatch(properties: Record<string, string>): boolean {
+  let units = 0;
+  for (const name in properties) units += name.length + properties[name]!.length + 2;
+  return units * 3 <= MAX_PROPERTIES_LENGTH;
 }
 
 /** One SEND_BATCH_MESSAGE payload; its UNIQ_KEY property lists the messages' ids in order. */

@@ -1,5 +1,6 @@
 import {
   Admin,
+  MQBrokerError,
   MQClientError,
   Producer,
   PushConsumer,
@@ -154,6 +155,22 @@ describe('Producer', () => {
       expect(results.map((r) => r.status)).toEqual(['SEND_OK', 'SEND_OK', 'SEND_OK']);
       const stored = await admin.consumerLag('nobody', [topic]);
       expect(stored.reduce((sum, q) => sum + q.brokerOffset, 0)).toBe(4);
+    });
+
+    it('sends a message with oversized properties alone: only that send fails', async () => {
+      const topic = unique('T');
+      await admin.createTopic(topic, { queueNums: 2 });
+      const [before, huge, after] = await Promise.allSettled([
+        producer.send({ topic, body: 'a' }),
+        producer.send({ topic, body: 'b', properties: { big: 'x'.repeat(40_000) } }),
+        producer.send({ topic, body: 'c' }),
+      ]);
+      expect(before.status).toBe('fulfilled');
+      expect(after.status).toBe('fulfilled');
+      expect(huge.status).toBe('rejected');
+      expect(((huge as PromiseRejectedResult).reason as MQBrokerError).code).toBe(
+        ResponseCode.MESSAGE_ILLEGAL,
+      );
     });
 
     it('leaves delayed, ordered and compressed sends out of batches', async () => {
