@@ -1,11 +1,11 @@
 import {
   Admin,
-  MQBrokerError,
   MQClientError,
   Producer,
   PushConsumer,
   ResponseCode,
   type ConsumedMessage,
+  type MQBrokerError,
 } from '../src';
 import { eventually, unique, useClientCluster } from './support/cluster';
 
