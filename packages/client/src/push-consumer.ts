@@ -320,42 +320,56 @@ export class PushConsumer {
         continue;
       }
       try {
-        const result = await this.api.pull({
-          group: this.group,
-          mq: pq.mq,
-          offset: next,
-          maxMsgNums: this.o.pullBatchSize,
-          sysFlag: PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION,
-          commitOffset: 0,
-          suspendTimeoutMs: this.o.brokerSuspendMaxTimeMs,
-          subscription: s.expression,
-          subVersion: s.subVersion,
-        });
-        if (pq.dropped || this.state !== 'running') return;
-        pq.lastPullTimestamp = Date.now();
-        const messages = result.messages
-          .map((m) => toConsumedMessage(m, pq.mq.brokerName))
-          .filter((m) => matches(s, m.properties.TAGS));
-        const added = pq.put(messages);
-        if (result.status === 'OFFSET_ILLEGAL') {
-          this.instance.logger.warn('pull offset illegal, moving on', {
-            mq: pq.mq,
-            next,
-            nextBeginOffset: result.nextBeginOffset,
-          });
-          pq.clear();
-          this.offsetStore.update(pq.mq, result.nextBeginOffset, false);
-        }
-        next = result.nextBeginOffset;
-        pq.advance(next);
-        if (added.length > 0) this.dispatch(pq, added);
-        else if (pq.count === 0) this.offsetStore.update(pq.mq, pq.commitableOffset());
+        // One pull per call: the loop's own frame keeps no message alive across the next
+        // (long-polling) pull, which would copy them through a garbage collection or two.
+        const pulled = await this.pullOnce(pq, s, next);
+        if (pulled === undefined) return;
+        next = pulled;
       } catch (err) {
         if (pq.dropped || this.state !== 'running') return;
         this.instance.logger.warn('pull failed', { mq: pq.mq, err: String(err) });
         await sleep(this.o.pullTimeDelayMsWhenException);
       }
     }
+  }
+
+  /** Pulls once from `offset` and dispatches what came; the next offset, or undefined to stop. */
+  private async pullOnce(
+    pq: ProcessQueue,
+    s: Subscription,
+    offset: number,
+  ): Promise<number | undefined> {
+    const result = await this.api.pull({
+      group: this.group,
+      mq: pq.mq,
+      offset,
+      maxMsgNums: this.o.pullBatchSize,
+      sysFlag: PullSysFlag.SUSPEND | PullSysFlag.SUBSCRIPTION,
+      commitOffset: 0,
+      suspendTimeoutMs: this.o.brokerSuspendMaxTimeMs,
+      subscription: s.expression,
+      subVersion: s.subVersion,
+    });
+    if (pq.dropped || this.state !== 'running') return undefined;
+    pq.lastPullTimestamp = Date.now();
+    const messages = result.messages
+      .map((m) => toConsumedMessage(m, pq.mq.brokerName))
+      .filter((m) => matches(s, m.properties.TAGS));
+    const added = pq.put(messages);
+    if (result.status === 'OFFSET_ILLEGAL') {
+      this.instance.logger.warn('pull offset illegal, moving on', {
+        mq: pq.mq,
+        next: offset,
+        nextBeginOffset: result.nextBeginOffset,
+      });
+      pq.clear();
+      this.offsetStore.update(pq.mq, result.nextBeginOffset, false);
+    }
+    const next = result.nextBeginOffset;
+    pq.advance(next);
+    if (added.length > 0) this.dispatch(pq, added);
+    else if (pq.count === 0) this.offsetStore.update(pq.mq, pq.commitableOffset());
+    return next;
   }
 
   private dispatch(pq: ProcessQueue, added: ConsumedMessage[]): void {
