@@ -421,8 +421,9 @@ export class CommitLog<T> {
     const batch = this.pending;
     if (this.batchLength === 0) return;
     this.pending = [];
+    let runs: Run[];
     try {
-      this.writeRuns();
+      runs = this.writeRuns();
     } catch (err) {
       this.failBatch(batch, new StoreIOError('commit-log write', err));
       return;
@@ -431,21 +432,24 @@ export class CommitLog<T> {
     this.stats.bytesWritten += this.appendOffset - this.writtenOffset;
     this.stats.recordsWritten += batch.length;
     this.writtenOffset = this.appendOffset;
-    this.allocator.wake();
     if (this.options.flushMode === 'async') {
+      this.cacheRuns(runs);
+      this.allocator.wake();
       this.dispatchWritten(batch);
       for (const p of batch) p.resolve(this.options.acknowledge(p, 'PUT_OK'));
       return;
     }
+    // Start the fdatasync first: caching the bytes, zero-filling, building queue units, index
+    // entries and the answers overlap with it, so its completion has only to hand answers out.
+    void this.flush().catch(() => undefined);
+    this.cacheRuns(runs);
+    this.allocator.wake();
     const deadline = Date.now() + this.options.syncFlushTimeoutMs;
     for (const p of batch) {
       p.deadline = deadline;
       this.flushWaiters.push(p);
     }
     this.armFlushTimeout();
-    // Start the fdatasync first: building queue units, index entries and the answers overlaps
-    // with it, so its completion has only to hand the answers out.
-    void this.flush().catch(() => undefined);
     this.dispatchWritten(batch);
     for (const p of batch) p.result = this.options.acknowledge(p, 'PUT_OK');
   }
@@ -499,9 +503,9 @@ export class CommitLog<T> {
   /**
    * Writes the batch buffer, one write per run (a run ends only where a segment was rolled), and
    * empties it: the writes are synchronous, so the buffer is free for the next batch even if one
-   * fails.
+   * fails. Returns the runs written, whose bytes stay in the buffer until the next append.
    */
-  private writeRuns(): void {
+  private writeRuns(): Run[] {
     const runs = this.closedRuns;
     runs.push({ offset: this.runOffset, from: this.runFrom, to: this.batchLength });
     this.closedRuns = [];
@@ -511,7 +515,14 @@ export class CommitLog<T> {
       if (run.to === run.from) continue;
       this.segmentFor(run.offset).writeAt(run.offset, [this.batch.subarray(run.from, run.to)]);
     }
-    // Only a batch written whole is cached: a failed one is written again at the same offsets.
+    return runs;
+  }
+
+  /**
+   * Copies written runs into the tail cache. Only a batch written whole is cached: a failed one is
+   * written again at the same offsets. Must run before the next append reuses the batch buffer.
+   */
+  private cacheRuns(runs: readonly Run[]): void {
     for (const run of runs) this.tail.append(run.offset, this.batch.subarray(run.from, run.to));
   }
 

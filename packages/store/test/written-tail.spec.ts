@@ -71,10 +71,25 @@ describe('WrittenTail', () => {
     expectLogBytes(held, 0, 1000);
   });
 
+  it('allocates its capacity up front and never more, however much is appended', () => {
+    const tail = new WrittenTail(4 * MiB);
+    expect(tail.bytesAllocated).toBe(4 * MiB);
+    expect(tail.bytesHeld).toBe(0);
+    for (let offset = 0; offset < 10 * MiB; offset += 300_000) {
+      tail.append(offset, logBytes(offset, 300_000));
+    }
+    expect(tail.bytesAllocated).toBe(4 * MiB);
+    expectLogBytes(tail.read(10 * MiB - 1000, 1000), 10 * MiB - 1000, 1000);
+    expect(new WrittenTail(100 * 1024).bytesAllocated).toBe(MiB);
+    tail.clear();
+    expect(tail.bytesAllocated).toBe(0);
+  });
+
   it('holds nothing with a capacity of 0', () => {
     const tail = new WrittenTail(0);
     tail.append(0, logBytes(0, 1000));
     expect(tail.bytesHeld).toBe(0);
+    expect(tail.bytesAllocated).toBe(0);
     expect(tail.read(0, 10)).toBeUndefined();
   });
 });

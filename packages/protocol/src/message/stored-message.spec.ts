@@ -9,6 +9,7 @@ import {
   decodeMessageRecord,
   decodeMessageRecords,
   encodeMessageRecord,
+  encodeProperties,
   prepareMessageRecord,
   storeTimestampOffset,
   writeMessageRecord,
@@ -186,6 +187,37 @@ describe('stored message records', () => {
     const badBodyLength = Buffer.from(good);
     badBodyLength.writeInt32BE(5000, 84);
     expect(() => decodeMessageRecord(badBodyLength)).toThrow('body overruns the record');
+  });
+
+  it('stores properties as the UTF-8 of their text, ASCII or not', () => {
+    const cases: Record<string, string>[] = [
+      {},
+      { TAGS: 'TagA', KEYS: 'order-1001 order-1002', UNIQ_KEY: '7F0000011F9C18B4AAC2672B3CA00000' },
+      { TAGS: '订单', KEYS: 'k' },
+      { naïve: 'x', b: '\u007f' },
+      { emoji: '\u{1F600}', lone: '\uD800' },
+      { gone: undefined as unknown as string, kept: 'v', nil: null as unknown as string },
+      { n: 42 as unknown as string, s: 'x' },
+    ];
+    for (const properties of cases) {
+      const bytes = encodeMessageRecord(sample({ properties }));
+      const text = Buffer.from(encodeProperties(properties), 'utf8');
+      expect(bytes.readInt16BE(bytes.length - text.length - 2)).toBe(text.length);
+      expect(bytes.subarray(bytes.length - text.length)).toEqual(text);
+    }
+  });
+
+  it('stores properties as the UTF-8 of their text (property)', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 20 });
+    fc.assert(
+      fc.property(fc.dictionary(text, text, { maxKeys: 6 }), (properties) => {
+        const bytes = encodeMessageRecord(sample({ properties }));
+        const expected = Buffer.from(encodeProperties(properties), 'utf8');
+        expect(bytes.readInt32BE(0)).toBe(bytes.length);
+        expect(bytes.subarray(bytes.length - expected.length)).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('round-trips arbitrary messages (property)', () => {

@@ -3,7 +3,13 @@ import { IllegalMessageError, MessageDecodeError } from '../errors';
 import { MessageSysFlag } from '../codes/flags';
 import { readInt64BE } from './int64';
 import { createOffsetMessageId } from './message-id';
-import { decodeProperties, encodeProperties, type MessageProperties } from './properties';
+import {
+  NAME_VALUE_SEPARATOR,
+  PROPERTY_SEPARATOR,
+  decodeProperties,
+  encodeProperties,
+  type MessageProperties,
+} from './properties';
 import { addressBytes, formatAddress, type SocketAddress } from './socket-address';
 
 /** Magic codes of CommitLog records (MessageDecoder / CommitLog). */
@@ -99,6 +105,9 @@ export function storeTimestampOffset(sysFlag: number): number {
   return RecordOffset.BORN_HOST + hostLength(sysFlag, MessageSysFlag.BORNHOST_V6);
 }
 
+const NAME_VALUE_BYTE = NAME_VALUE_SEPARATOR.charCodeAt(0);
+const PROPERTY_BYTE = PROPERTY_SEPARATOR.charCodeAt(0);
+
 const topicCache = new Map<string, Buffer>();
 
 /** Topic names repeat: their bytes are cached (callers never modify them). */
@@ -118,7 +127,8 @@ export interface PreparedRecord {
   readonly size: number;
   readonly sysFlag: number;
   readonly topic: Buffer;
-  readonly propsText: string;
+  /** The properties as text when they are not all ASCII; otherwise written from `msg` directly. */
+  readonly propsText: string | undefined;
   readonly propsLength: number;
   readonly bornHost: Buffer;
   readonly storeHost: Buffer;
@@ -136,8 +146,13 @@ export function prepareMessageRecord(msg: MessageRecord): PreparedRecord {
   if (bornHost.length === 16) sysFlag |= MessageSysFlag.BORNHOST_V6;
   if (storeHost.length === 16) sysFlag |= MessageSysFlag.STOREHOST_V6;
   const topic = topicBytes(msg.topic);
-  const propsText = encodeProperties(msg.properties);
-  const propsLength = Buffer.byteLength(propsText, 'utf8');
+  // Properties are nearly always ASCII: measured in place, they need no string built per record.
+  let propsText: string | undefined;
+  let propsLength = asciiPropertiesLength(msg.properties);
+  if (propsLength < 0) {
+    propsText = encodeProperties(msg.properties);
+    propsLength = Buffer.byteLength(propsText, 'utf8');
+  }
   if (propsLength > MAX_PROPERTIES_LENGTH) {
     throw new IllegalMessageError(
       `message properties of ${propsLength} bytes exceed ${MAX_PROPERTIES_LENGTH} bytes`,
@@ -167,6 +182,43 @@ export function prepareMessageRecord(msg: MessageRecord): PreparedRecord {
 }
 
 /**
+ * The bytes of `encodeProperties(properties)` in UTF-8 if every name and value is an ASCII string
+ * (one byte per character), else -1.
+ */
+function asciiPropertiesLength(properties: MessageProperties | undefined): number {
+  let length = 0;
+  for (const name in properties) {
+    const value: unknown = properties[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' || !isAscii(name) || !isAscii(value)) return -1;
+    length += name.length + value.length + 2;
+  }
+  return length;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** Writes what asciiPropertiesLength measured: `name \x01 value \x02` per property. */
+function putAsciiProperties(buf: Buffer, properties: MessageProperties, pos: number): void {
+  for (const name in properties) {
+    const value = properties[name];
+    if (value === undefined || value === null) continue;
+    pos = putAscii(buf, name, pos);
+    buf[pos++] = NAME_VALUE_BYTE;
+    pos = putAscii(buf, value, pos);
+    buf[pos++] = PROPERTY_BYTE;
+  }
+}
+
+function putAscii(buf: Buffer, text: string, pos: number): number {
+  for (let i = 0; i < text.length; i++) buf[pos + i] = text.charCodeAt(i);
+  return pos + text.length;
+}
+
+/**
  * The first field that does not fit its slot (int32, or int64 as a safe integer), if any: the
  * writer's DataView would wrap it silently, so it is refused before anything is written.
  */
@@ -193,7 +245,10 @@ export function encodeMessageRecord(msg: MessageRecord): Buffer {
   return buf;
 }
 
-/** Writes a prepared record at `start` of `buf` (which must have `prepared.size` bytes there). */
+/**
+ * Writes a prepared record at `start` of `buf` (which must have `prepared.size` bytes there). The
+ * record must not have changed since it was prepared.
+ */
 export function writeMessageRecord(prepared: PreparedRecord, buf: Buffer, start: number): void {
   const { msg, size, sysFlag, topic, propsText, propsLength, bornHost, storeHost } = prepared;
   const view = dataViewOf(buf);
@@ -224,7 +279,8 @@ export function writeMessageRecord(prepared: PreparedRecord, buf: Buffer, start:
   pos = v2 ? pos + 2 : pos + 1;
   pos = topic.length <= 32 ? putSmall(buf, topic, pos) : pos + topic.copy(buf, pos);
   view.setInt16(pos, propsLength);
-  if (propsLength > 0) buf.write(propsText, pos + 2, 'utf8');
+  if (propsText !== undefined) buf.write(propsText, pos + 2, 'utf8');
+  else if (propsLength > 0) putAsciiProperties(buf, msg.properties, pos + 2);
 }
 
 /*
