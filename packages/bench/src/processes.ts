@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { LOW_PAUSE_NODE_FLAGS } from 'rocketnest/dist/node-flags';
 
 export interface Child {
   process: ChildProcess;
@@ -9,14 +10,17 @@ export interface Child {
   stop(): Promise<void>;
 }
 
-/** Starts `node script args` and resolves when its output matches `ready`. */
+/** Starts `node [nodeFlags] script args` and resolves when its output matches `ready`. */
 export function startChild(
   script: string,
   args: string[],
   ready: RegExp,
   timeoutMs = 30_000,
+  nodeFlags: readonly string[] = [],
 ): Promise<Child> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, script, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   // A bench that crashes must not leave servers running behind it.
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
@@ -81,10 +85,13 @@ export async function startEmbeddedServer(
     '--log-level',
     'warn',
   ];
+  // As the `rocketnest` command runs it: with the flags that keep GC pauses short.
   const child = await startChild(
     CLI,
     args,
     /name server listening on (\S+)\nrocketnest: broker \S+ listening on (\S+)/,
+    30_000,
+    LOW_PAUSE_NODE_FLAGS,
   );
   return {
     nameServer: child.match[1]!,

@@ -1,4 +1,5 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4 --single-threaded-gc
+// The flags keep garbage-collection pauses short: see LOW_PAUSE_NODE_FLAGS in src/node-flags.ts.
 // The `rocketnest` command. The compiled CLI lives in dist/ (built by `npm run build`, which
 // `npm start` and `npm test` run); this file is committed and executable so npm can link it at
 // install time, before dist/ exists.

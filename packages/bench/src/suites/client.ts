@@ -1,15 +1,15 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Admin, Producer, PushConsumer } from '@rocketnest/client';
+import { Admin, Producer } from '@rocketnest/client';
 import { RemotingClient, silentLogger } from '@rocketnest/protocol';
+import { LOW_PAUSE_NODE_FLAGS } from 'rocketnest/dist/node-flags';
 import { produce as rawProduce } from './broker';
-import { cpuMicros } from '../peers/proc';
-import { pacedLoad } from '../measure';
+import type { E2eArgs, E2eResult } from '../e2e-app';
 import { startEmbeddedServer } from '../processes';
 import type { Row } from '../report';
 
 const BODY = Buffer.alloc(1024, 'x');
-/** Warm-up messages carry a send time of 0: the listener ignores them anyway. */
-const WARM_UP_BODY = Buffer.alloc(1024, 0);
 
 async function pipelined(
   producer: Producer,
@@ -48,92 +48,41 @@ async function batched(
   return (sent * 1000) / (performance.now() - start);
 }
 
-const percentile = (sorted: Float64Array, p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-
-interface EndToEnd {
+interface EndToEnd extends E2eResult {
   rate: number;
   seconds: number;
-  received: number;
-  total: number;
-  achievedRate: number;
-  sorted: Float64Array;
-  /** CPU used per message by this process (producer, consumer, load generator) and the broker. */
-  clientMicros: number;
-  brokerMicros: number;
+  nodeFlags: readonly string[];
 }
 
-/**
- * Sends at a fixed rate (pacedLoad; each message stamped as it is sent) and measures
- * send-to-listener latency in the same process. Latencies go to a preallocated array.
- */
-async function endToEnd(
-  nameServer: string,
-  brokerPid: number,
-  producer: Producer,
-  topic: string,
-  rate: number,
-  seconds: number,
-): Promise<EndToEnd> {
-  const total = rate * seconds;
-  const latencies = new Float64Array(total);
-  let received = 0;
-  let measuring = false;
-  const consumer = new PushConsumer({
-    nameServer,
-    group: `CID_bench_e2e_${rate}`,
-    consumeFromWhere: 'CONSUME_FROM_LAST_OFFSET',
-    logger: silentLogger,
+/** Runs e2e-app.js with `nodeFlags` against the broker and returns what it measured. */
+function endToEnd(args: E2eArgs, nodeFlags: readonly string[]): Promise<EndToEnd> {
+  const script = join(__dirname, '..', 'e2e-app.js');
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [...nodeFlags, script, JSON.stringify(args)],
+      { timeout: 60_000 },
+      (err, stdout, stderr) => {
+        if (err) return reject(new Error(`e2e-app failed: ${err.message}\n${stderr}`));
+        const result = JSON.parse(stdout.trim().split('\n').pop()!) as E2eResult;
+        resolve({ ...result, rate: args.rate, seconds: args.seconds, nodeFlags });
+      },
+    );
   });
-  consumer.subscribe(topic);
-  await consumer.run({
-    concurrency: 64,
-    eachMessage: async (msg) => {
-      if (measuring && received < total && msg.body.readDoubleBE(0) > 0)
-        latencies[received++] = performance.now() - msg.body.readDoubleBE(0);
-    },
-  });
-  await new Promise((r) => setTimeout(r, 1500)); // rebalance and first pulls
-  // One unmeasured second at the same rate: the first batches at a new rate run through code
-  // the JIT has not optimised for them yet, which put p99 at 13-38 ms instead of 4-7 ms.
-  await pacedLoad(rate, rate, () => producer.send({ topic, body: WARM_UP_BODY }));
-  await new Promise((r) => setTimeout(r, 200));
-  measuring = true;
-  const cpu0 = process.cpuUsage();
-  const broker0 = cpuMicros(brokerPid);
-  const { achievedRate } = await pacedLoad(rate, total, () => {
-    const body = Buffer.alloc(1024, 'x');
-    body.writeDoubleBE(performance.now(), 0);
-    return producer.send({ topic, body });
-  });
-  const deadline = performance.now() + 10_000;
-  while (received < total && performance.now() < deadline)
-    await new Promise((r) => setTimeout(r, 5));
-  const cpu = process.cpuUsage(cpu0);
-  const brokerMicros = (cpuMicros(brokerPid) - broker0) / total;
-  await consumer.stop();
-  return {
-    rate,
-    seconds,
-    received,
-    total,
-    achievedRate,
-    sorted: latencies.subarray(0, received).sort(),
-    clientMicros: (cpu.user + cpu.system) / total,
-    brokerMicros,
-  };
 }
 
 function endToEndRow(e2e: EndToEnd, note: string): Row {
-  const ms = (p: number) => percentile(e2e.sorted, p).toFixed(2);
+  const ms = (v: number) => v.toFixed(2);
+  const flags = e2e.nodeFlags.length > 0 ? e2e.nodeFlags.join(' ') : 'default';
   return {
     suite: 'client',
     scenario: `end-to-end at ${e2e.rate.toLocaleString('en-US')} msg/s for ${e2e.seconds} s`,
-    system: 'Producer -> broker -> PushConsumer',
+    system: `Producer -> broker -> PushConsumer, app node flags: ${flags}`,
     note:
-      `p50 ${ms(50)} ms, p99 ${ms(99)} ms, p99.9 ${ms(99.9)} ms; sent at ${Math.round(e2e.achievedRate)}/s, ` +
+      `p50 ${ms(e2e.p50)} ms, p99 ${ms(e2e.p99)} ms, p99.9 ${ms(e2e.p999)} ms; ` +
+      `sent at ${Math.round(e2e.achievedRate)}/s, ` +
       `received ${e2e.received}/${e2e.total} after 1 s of warm-up at the same rate; ` +
-      `CPU per message: client process ` +
+      `CPU per message: app process ` +
       `${e2e.clientMicros.toFixed(0)} µs, broker ${e2e.brokerMicros.toFixed(0)} µs${note}`,
   };
 }
@@ -170,8 +119,19 @@ export async function runClient(durationMs: number): Promise<Row[]> {
     const batch = await batched(producer, 'BenchClientBatch', total, 32, 16);
     // The same path at a tenth of the rate shows the latency of the path itself, apart from the
     // queueing that CPU saturation adds at the full rate on a small machine.
-    const light = await endToEnd(nameServer, server.pid, producer, 'BenchE2E', 1_000, seconds);
-    const e2e = await endToEnd(nameServer, server.pid, producer, 'BenchE2E', 10_000, seconds);
+    // The app side runs in processes of its own, with Node's default flags and with the flags the
+    // broker runs with (LOW_PAUSE_NODE_FLAGS), which docs/operations.md recommends for apps that
+    // share a small machine with the broker.
+    const e2eArgs = (rate: number): E2eArgs => ({
+      nameServer,
+      brokerPid: server.pid,
+      topic: 'BenchE2E',
+      rate,
+      seconds,
+    });
+    const light = await endToEnd(e2eArgs(1_000), []);
+    const e2e = await endToEnd(e2eArgs(10_000), []);
+    const e2eLowPause = await endToEnd(e2eArgs(10_000), LOW_PAUSE_NODE_FLAGS);
     const mb = (rate: number) => (rate * BODY.length) / 1e6;
     return [
       {
@@ -211,6 +171,7 @@ export async function runClient(durationMs: number): Promise<Row[]> {
       },
       endToEndRow(light, ''),
       endToEndRow(e2e, ' (target p99 < 5 ms)'),
+      endToEndRow(e2eLowPause, ' (target p99 < 5 ms)'),
     ];
   } finally {
     await producer.shutdown().catch(() => undefined);
