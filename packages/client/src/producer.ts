@@ -59,7 +59,7 @@ export interface ProducerOptions extends ClientOptions {
    * Default true.
    */
   autoBatch?: boolean;
-  /** With autoBatch: a batch is sent once its messages reach this many bytes. Default 32 KiB. */
+  /** With autoBatch: a batch is sent once its messages reach this many bytes. Default 64 KiB. */
   batchMaxBytes?: number;
   /**
    * With autoBatch: how long a send may wait for others to join its batch (ms). Default 0: only
@@ -226,7 +226,7 @@ export class Producer {
     this.instance.addProducer(this.group);
     if (options.autoBatch ?? true) {
       this.accumulator = new SendAccumulator({
-        maxBytes: options.batchMaxBytes ?? 32 * 1024,
+        maxBytes: options.batchMaxBytes ?? 64 * 1024,
         lingerMs: options.batchMaxDelayMs ?? 0,
         sizeOf: ({ encoded }) => BATCH_ITEM_OVERHEAD + encoded.body.length + 64,
         send: (batch) => this.sendAccumulated(batch),
