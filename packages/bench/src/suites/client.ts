@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Admin, Producer } from '@rocketnest/client';
+import { Admin, Producer, type ProducerOptions } from '@rocketnest/client';
 import { RemotingClient, silentLogger } from '@rocketnest/protocol';
 import { LOW_PAUSE_NODE_FLAGS } from 'rocketnest/dist/node-flags';
 import { produce as rawProduce } from './broker';
@@ -10,6 +10,8 @@ import { startEmbeddedServer } from '../processes';
 import type { Row } from '../report';
 
 const BODY = Buffer.alloc(1024, 'x');
+/** batchMaxBytes of the producer row with larger auto-batches. */
+const LARGE_BATCH = 256 * 1024;
 
 async function pipelined(
   producer: Producer,
@@ -101,17 +103,15 @@ export async function runClient(durationMs: number): Promise<Row[]> {
       await admin.createTopic(t, { queueNums: 8 });
     await pipelined(producer, 'BenchClient', 5000, 256); // warm-up
     const single = await pipelined(producer, 'BenchClient', total, 256);
-    // The same sends with autoBatch off: one request per message, the wire's own limit.
-    const unbatched = new Producer({
-      nameServer,
-      group: 'PID_bench_unbatched',
-      logger: silentLogger,
-      autoBatch: false,
-    });
-    await unbatched.start();
-    const singleUnbatched = await pipelined(unbatched, 'BenchClient', total, 256).finally(() =>
-      unbatched.shutdown(),
-    );
+    // The same sends with other producer options: larger auto-batches (fewer requests, at the
+    // price of bursts landing in fewer queues), and autoBatch off (one request per message).
+    const withOptions = async (options: Partial<ProducerOptions>, group: string) => {
+      const other = new Producer({ nameServer, group, logger: silentLogger, ...options });
+      await other.start();
+      return pipelined(other, 'BenchClient', total, 256).finally(() => other.shutdown());
+    };
+    const singleLarge = await withOptions({ batchMaxBytes: LARGE_BATCH }, 'PID_bench_large');
+    const singleUnbatched = await withOptions({ autoBatch: false }, 'PID_bench_unbatched');
     // Baseline: the same sends as prebuilt remoting requests, no Producer (routes, ids, retries).
     const remoting = new RemotingClient();
     const raw = await rawProduce(remoting, brokerAddr, 'BenchClient', total, 256);
@@ -137,11 +137,20 @@ export async function runClient(durationMs: number): Promise<Row[]> {
       {
         suite: 'client',
         scenario: 'produce 1 KiB, single sends, 256 in flight',
-        system: 'rocketnest Producer',
+        system: 'rocketnest Producer (defaults: batchMaxBytes 64 KiB)',
         msgsPerSec: single,
         mbPerSec: mb(single),
         ratio: single / raw,
         note: 'target 100,000; autoBatch (the default): sends of one turn share batch requests',
+      },
+      {
+        suite: 'client',
+        scenario: 'produce 1 KiB, single sends, 256 in flight',
+        system: `rocketnest Producer, batchMaxBytes ${LARGE_BATCH / 1024} KiB`,
+        msgsPerSec: singleLarge,
+        mbPerSec: mb(singleLarge),
+        ratio: singleLarge / raw,
+        note: 'target 100,000; sends of one turn share requests of up to 256 KiB',
       },
       {
         suite: 'client',
