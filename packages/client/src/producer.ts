@@ -133,8 +133,12 @@ interface Accumulated {
   message: Message;
 }
 
-/** Per-message bytes of a batch item besides body and properties (MessageDecoder.encodeMessages). */
-const BATCH_ITEM_OVERHEAD = 22;
+/**
+ * What one message adds to a batch besides its body, as the accumulator counts it: the item's
+ * fixed fields (22 bytes, MessageDecoder.encodeMessages) and an allowance for typical properties
+ * (UNIQ_KEY, WAIT, a tag and a key), so counting needs no encoding.
+ */
+const BATCH_ITEM_ALLOWANCE = 22 + 64;
 
 interface PublishInfo {
   queues: MessageQueue[];
@@ -228,7 +232,7 @@ export class Producer {
       this.accumulator = new SendAccumulator({
         maxBytes: options.batchMaxBytes ?? 64 * 1024,
         lingerMs: options.batchMaxDelayMs ?? 0,
-        sizeOf: ({ encoded }) => BATCH_ITEM_OVERHEAD + encoded.body.length + 64,
+        sizeOf: ({ encoded }) => BATCH_ITEM_ALLOWANCE + encoded.body.length,
         send: (batch) => this.sendAccumulated(batch),
       });
     }
