@@ -384,9 +384,33 @@ export class PushConsumer {
     }
   }
 
-  private async callListener(messages: ConsumedMessage[], mq: MessageQueue): Promise<boolean> {
+  /** Calls the listener; resolves true on success, false on a failure result or a throw. */
+  private callListener(messages: ConsumedMessage[], mq: MessageQueue): Promise<boolean> {
     const run = this.run_!;
     const ctx: ConsumeContext = { queue: mq, group: this.group };
+    if (run.eachBatch || messages.length !== 1) return this.callListenerInTurn(messages, ctx);
+    // One message (the default batch size): a promise chain, not an async frame per message.
+    try {
+      return Promise.resolve(run.eachMessage!(messages[0]!, ctx)).then(
+        succeeded,
+        this.listenerFailed,
+      );
+    } catch (err) {
+      return Promise.resolve(this.listenerFailed(err));
+    }
+  }
+
+  private readonly listenerFailed = (err: unknown): boolean => {
+    this.instance.logger.warn('listener failed', { group: this.group, err: String(err) });
+    return false;
+  };
+
+  /** eachBatch, or eachMessage over several messages in turn (stopping at the first failure). */
+  private async callListenerInTurn(
+    messages: ConsumedMessage[],
+    ctx: ConsumeContext,
+  ): Promise<boolean> {
+    const run = this.run_!;
     try {
       let result: ConsumeResult;
       if (run.eachBatch) result = await run.eachBatch(messages, ctx);
@@ -396,49 +420,57 @@ export class PushConsumer {
           if (result && result !== 'SUCCESS') break;
         }
       }
-      return !result! || result === 'SUCCESS';
+      return succeeded(result!);
     } catch (err) {
-      this.instance.logger.warn('listener failed', { group: this.group, err: String(err) });
-      return false;
+      return this.listenerFailed(err);
     }
   }
 
   // ---- concurrent ------------------------------------------------------------------------
 
-  private async consumeConcurrently(pq: ProcessQueue, batch: ConsumedMessage[]): Promise<void> {
-    if (pq.dropped || this.state !== 'running') return;
-    const ok = await this.callListener(batch, pq.mq);
-    let finished = batch;
-    if (!ok && this.o.messageModel === 'CLUSTERING') {
-      const kept: ConsumedMessage[] = [];
-      for (const msg of batch) {
-        try {
-          await this.api.sendBack(
-            this.group,
-            msg.brokerName,
-            msg,
-            0,
-            this.o.maxReconsumeTimes ?? 16,
-          );
-        } catch (err) {
-          this.instance.logger.warn('send back failed, consuming again locally', {
-            msgId: msg.msgId,
-            err: String(err),
-          });
-          kept.push(msg);
-        }
-      }
-      finished = batch.filter((m) => !kept.includes(m));
-      if (kept.length > 0) {
-        for (const m of kept) m.reconsumeTimes++;
-        setTimeout(
-          () => void this.limiter.run(() => this.consumeConcurrently(pq, kept)),
-          LOCAL_RETRY_DELAY_MS,
-        ).unref();
-      }
-    }
+  private consumeConcurrently(pq: ProcessQueue, batch: ConsumedMessage[]): Promise<void> {
+    if (pq.dropped || this.state !== 'running') return Promise.resolve();
+    return this.callListener(batch, pq.mq).then((ok) =>
+      ok || this.o.messageModel !== 'CLUSTERING'
+        ? this.finishConcurrently(pq, batch)
+        : this.sendBackFailed(pq, batch),
+    );
+  }
+
+  /** Commits past finished messages: the lowest offset the queue still holds. */
+  private finishConcurrently(pq: ProcessQueue, finished: readonly ConsumedMessage[]): void {
     if (pq.dropped) return;
     this.offsetStore.update(pq.mq, pq.remove(finished));
+  }
+
+  /**
+   * A failed batch (clustering): each message goes back to the broker for a later retry; one the
+   * broker would not take is consumed again here after a short delay.
+   */
+  private async sendBackFailed(pq: ProcessQueue, batch: ConsumedMessage[]): Promise<void> {
+    const kept: ConsumedMessage[] = [];
+    for (const msg of batch) {
+      try {
+        await this.api.sendBack(this.group, msg.brokerName, msg, 0, this.o.maxReconsumeTimes ?? 16);
+      } catch (err) {
+        this.instance.logger.warn('send back failed, consuming again locally', {
+          msgId: msg.msgId,
+          err: String(err),
+        });
+        kept.push(msg);
+      }
+    }
+    if (kept.length > 0) {
+      for (const m of kept) m.reconsumeTimes++;
+      setTimeout(
+        () => void this.limiter.run(() => this.consumeConcurrently(pq, kept)),
+        LOCAL_RETRY_DELAY_MS,
+      ).unref();
+    }
+    this.finishConcurrently(
+      pq,
+      batch.filter((m) => !kept.includes(m)),
+    );
   }
 
   // ---- orderly ---------------------------------------------------------------------------
@@ -542,4 +574,9 @@ export class PushConsumer {
     const mqs = [...this.processQueues.values()].map((pq) => pq.mq);
     await this.offsetStore.persist(mqs, sync);
   }
+}
+
+/** A listener result that counts as consumed: SUCCESS, or nothing returned. */
+function succeeded(result: ConsumeResult): boolean {
+  return !result || result === 'SUCCESS';
 }
