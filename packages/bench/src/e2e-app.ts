@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Producer, PushConsumer } from '@rocketnest/client';
 import { silentLogger } from '@rocketnest/protocol';
-import { pacedLoad } from './measure';
+import { pacedLoad, percentile } from './measure';
 import { cpuMicros } from './peers/proc';
 
 /**
@@ -34,9 +34,6 @@ export interface E2eResult {
 
 /** Warm-up messages carry a send time of 0: the listener ignores them. */
 const WARM_UP_BODY = Buffer.alloc(1024, 0);
-
-const percentile = (sorted: Float64Array, p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function run({ nameServer, brokerPid, topic, rate, seconds }: E2eArgs): Promise<E2eResult> {
   const producer = new Producer({ nameServer, group: 'PID_bench_e2e', logger: silentLogger });

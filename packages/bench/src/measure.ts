@@ -35,6 +35,11 @@ function keep(value: unknown): void {
   if (kept === Symbol.for('never')) process.stdout.write('');
 }
 
+/** The value at percentile `p` (0-100) of ascending `sorted` values (nearest rank, rounded down). */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
 /**
  * Calls `send` `total` times at `rate` per second and resolves, with the rate achieved, once
  * every send has settled (rejecting with the first failure). The load is paced in 1 ms timer

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { progress } from '../progress';
-import { pacedLoad } from '../measure';
+import { pacedLoad, percentile } from '../measure';
 import type { Channel, Subscription } from './driver';
 
 export const MESSAGE_SIZE = 1024;
@@ -70,9 +70,6 @@ async function until(count: () => number, target: number): Promise<number> {
   }
   return 0;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /**
  * Send-to-handler latency at a fixed rate, producer and consumer in this process. The first

@@ -12,6 +12,7 @@ import {
   encodeProperties,
   type RemotingCommand,
 } from '@rocketnest/protocol';
+import { percentile } from '../measure';
 import { startChild, startEmbeddedServer } from '../processes';
 import type { Row } from '../report';
 
@@ -54,10 +55,6 @@ export async function produce(
   };
   await Promise.all(Array.from({ length: inFlight }, worker));
   return (total * 1000) / (performance.now() - start);
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 /**

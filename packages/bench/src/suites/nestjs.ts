@@ -7,6 +7,7 @@ import { Admin, Producer, type ConsumedMessage } from '@rocketnest/client';
 import { ClientRocketMQ, RocketMQServer } from '@rocketnest/nestjs';
 import { silentLogger } from '@rocketnest/protocol';
 import { lastValueFrom } from 'rxjs';
+import { percentile } from '../measure';
 import { firstOffsetConsumer } from '../peers/rocketnest';
 import { startEmbeddedServer } from '../processes';
 import type { Row } from '../report';
@@ -95,9 +96,6 @@ async function startTransport(nameServer: string, group: string): Promise<INestM
   await app.listen();
   return app;
 }
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** Publishes at `rate` for `seconds` and collects send-to-handler latencies. */
 async function latencies(
