@@ -10,10 +10,12 @@ const { join } = require('node:path');
 const root = join(__dirname, '..');
 const READY = /ready; connect clients to name server (\S+)\./;
 
+// Both run with the flags that keep garbage-collection pauses short (src/node-flags.ts of the CLI;
+// `npm start` builds before it runs this script).
+const { LOW_PAUSE_NODE_FLAGS } = require(join(root, 'packages', 'cli', 'dist', 'node-flags.js'));
+
 // Own process groups, so a terminal's Ctrl-C reaches only this script, which stops them in order.
-// Both run with the flags that keep garbage-collection pauses short (src/node-flags.ts of the CLI).
 function run(script, args, env) {
-  const { LOW_PAUSE_NODE_FLAGS } = require(join(root, 'packages', 'cli', 'dist', 'node-flags.js'));
   return spawn(process.execPath, [...LOW_PAUSE_NODE_FLAGS, script, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,

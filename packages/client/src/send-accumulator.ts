@@ -2,10 +2,10 @@
  * Coalesces single sends into batches (RocketMQ 5's autoBatch, Kafka's record accumulator).
  *
  * Sends added during one turn of the event loop wait for the end of that turn (or `lingerMs`),
- * then go out per key (the producer's key is the topic): one message as an ordinary send,
- * several as one batch request. A send
- * that is alone in its turn therefore costs one `setImmediate` of latency and nothing else, while
- * many sends in flight share request headers, round trips and store appends.
+ * then go out per key (the producer's key is the topic): one message as an ordinary send, several
+ * as one batch request. A send that is alone in its turn therefore costs one `setImmediate` of
+ * latency and nothing else, while many sends in flight share request headers, round trips and
+ * store appends.
  */
 
 /** One send waiting in the accumulator; `T` is the producer's encoded message. */

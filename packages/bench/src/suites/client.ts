@@ -117,11 +117,10 @@ export async function runClient(durationMs: number): Promise<Row[]> {
     const raw = await rawProduce(remoting, brokerAddr, 'BenchClient', total, 256);
     await remoting.close();
     const batch = await batched(producer, 'BenchClientBatch', total, 32, 16);
-    // The same path at a tenth of the rate shows the latency of the path itself, apart from the
-    // queueing that CPU saturation adds at the full rate on a small machine.
-    // The app side runs in processes of its own, with Node's default flags and with the flags the
-    // broker runs with (LOW_PAUSE_NODE_FLAGS), which docs/operations.md recommends for apps that
-    // share a small machine with the broker.
+    // End to end: the app side runs in processes of its own, with Node's default flags and with
+    // the flags the broker runs with (LOW_PAUSE_NODE_FLAGS), which docs/operations.md recommends
+    // for apps that share a small machine with the broker. A tenth of the rate shows the latency
+    // of the path itself, apart from the queueing that load adds on a small machine.
     const e2eArgs = (rate: number): E2eArgs => ({
       nameServer,
       brokerPid: server.pid,
@@ -150,7 +149,7 @@ export async function runClient(durationMs: number): Promise<Row[]> {
         msgsPerSec: singleLarge,
         mbPerSec: mb(singleLarge),
         ratio: singleLarge / raw,
-        note: 'target 100,000; sends of one turn share requests of up to 256 KiB',
+        note: `target 100,000; sends of one turn share requests of up to ${LARGE_BATCH / 1024} KiB`,
       },
       {
         suite: 'client',

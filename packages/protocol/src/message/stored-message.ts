@@ -342,7 +342,7 @@ function readAddress(buf: Buffer, at: number, length: number): string {
   let text = ipv4Texts.get(key);
   if (text === undefined) {
     if (ipv4Texts.size >= 1024) ipv4Texts.clear();
-    text = `${buf[at]}.${buf[at + 1]}.${buf[at + 2]}.${buf[at + 3]}`;
+    text = formatAddress(buf.subarray(at, at + 4));
     ipv4Texts.set(key, text);
   }
   return text;
