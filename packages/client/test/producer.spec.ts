@@ -6,6 +6,7 @@ import {
   ResponseCode,
   type ConsumedMessage,
   type MQBrokerError,
+  type ProducerOptions,
 } from '../src';
 import { eventually, unique, useClientCluster } from './support/cluster';
 
@@ -24,16 +25,24 @@ describe('Producer', () => {
     await admin.close();
   });
 
+  /** Runs `use` with a started producer of its own (these options), shut down afterwards. */
+  async function withProducer<T>(
+    options: Partial<ProducerOptions>,
+    use: (p: Producer) => Promise<T>,
+  ): Promise<T> {
+    const p = new Producer({ nameServer: cluster.namesrvAddr, group: unique('PID'), ...options });
+    await p.start();
+    try {
+      return await use(p);
+    } finally {
+      await p.shutdown();
+    }
+  }
+
   it('speaks the binary ROCKETMQ header serialization when asked, to name server and broker', async () => {
     const topic = unique('T');
     await admin.createTopic(topic, { queueNums: 1 });
-    const binary = new Producer({
-      nameServer: cluster.namesrvAddr,
-      group: unique('PID'),
-      serializeType: 'ROCKETMQ',
-    });
-    await binary.start();
-    try {
+    await withProducer({ serializeType: 'ROCKETMQ' }, async (binary) => {
       const result = await binary.send({
         topic,
         body: 'binary',
@@ -43,9 +52,7 @@ describe('Producer', () => {
       const viewed = await admin.viewMessage(topic, result.offsetMsgId);
       expect(viewed.body.toString()).toBe('binary');
       expect(viewed.properties.a).toBe('é');
-    } finally {
-      await binary.shutdown();
-    }
+    });
   });
 
   it('sends and reports msgId (UNIQ_KEY), offsetMsgId, queue and offset', async () => {
@@ -68,15 +75,9 @@ describe('Producer', () => {
   it('round-robins across queues and keeps many sends in flight', async () => {
     const topic = unique('T');
     await admin.createTopic(topic, { queueNums: 4 });
-    const single = new Producer({
-      nameServer: cluster.namesrvAddr,
-      group: unique('PID'),
-      autoBatch: false,
-    });
-    await single.start();
-    const results = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => single.send({ topic, body: `m${i}` })),
-    ).finally(() => single.shutdown());
+    const results = await withProducer({ autoBatch: false }, (single) =>
+      Promise.all(Array.from({ length: 200 }, (_, i) => single.send({ topic, body: `m${i}` }))),
+    );
     const perQueue = new Map<number, number>();
     for (const r of results)
       perQueue.set(r.queue.queueId, (perQueue.get(r.queue.queueId) ?? 0) + 1);
@@ -94,13 +95,7 @@ describe('Producer', () => {
     it('coalesces sends of one turn into batches, one queue per batch, each with its own result', async () => {
       const topic = unique('T');
       await admin.createTopic(topic, { queueNums: 4 });
-      const batching = new Producer({
-        nameServer: cluster.namesrvAddr,
-        group: unique('PID'),
-        batchMaxBytes: 50 * ITEM_BYTES,
-      });
-      await batching.start();
-      try {
+      await withProducer({ batchMaxBytes: 50 * ITEM_BYTES }, async (batching) => {
         const results = await Promise.all(
           Array.from({ length: 200 }, (_, i) =>
             batching.send({ topic, body: BODY, keys: `k${i}`, tags: i % 2 ? 'odd' : 'even' }),
@@ -127,9 +122,7 @@ describe('Producer', () => {
           const byKey = await admin.queryMessageByKey(topic, `k${i}`);
           expect(byKey.map((m) => m.msgId)).toEqual([results[i]!.msgId]);
         }
-      } finally {
-        await batching.shutdown();
-      }
+      });
     });
 
     it('rejects every send of a failed batch with the error', async () => {
