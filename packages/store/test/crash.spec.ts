@@ -49,6 +49,7 @@ async function crashCycles(dataDir: string, setup: Setup) {
   return { acked, killedMidFill };
 }
 
+/** Reopens the store, checks it holds a consistent prefix, closes it: where each message is. */
 async function verify(dataDir: string, setup: Setup) {
   const store = await openStore({
     dataDir,
@@ -81,44 +82,41 @@ async function verify(dataDir: string, setup: Setup) {
         .sort((a, b) => a - b);
       expect(ns).toEqual(ns.map((_, i) => i));
     }
-    return { store, stored };
-  } catch (err) {
+    return stored;
+  } finally {
     await store.close();
-    throw err;
   }
 }
 
 describe('crash recovery (kill -9 of a writing process, 20 cycles)', () => {
+  /** Kills a writer CYCLES times in a fresh dir, then reopens it: what was acked and what is there. */
+  async function crashAndReopen(setup: Setup) {
+    const dataDir = tempDir();
+    const { acked, killedMidFill } = await crashCycles(dataDir, setup);
+    return { acked, killedMidFill, stored: await verify(dataDir, setup) };
+  }
+
   it('keeps every message acknowledged under sync flush, intact and where its ack said', async () => {
     // 2 MiB segments zero-filled 512 KiB ahead of the writer: kills land in a segment whose
     // blocks past that window are still holes, or while the next one is being prepared.
     const setup: Setup = { flushMode: 'sync', preallocate: 'zero', segmentSize: 2 * 1024 * 1024 };
-    const dataDir = tempDir();
-    const { acked, killedMidFill } = await crashCycles(dataDir, setup);
+    const { acked, killedMidFill, stored } = await crashAndReopen(setup);
     expect(acked.size).toBeGreaterThan(CYCLES * 10);
     expect(killedMidFill).toBeGreaterThanOrEqual(CYCLES / 2);
-    const { store, stored } = await verify(dataDir, setup);
     for (const [id, where] of acked) expect(stored.get(id)).toEqual(where);
-    await store.close();
   }, 120_000);
 
   it('keeps every message acknowledged under sync flush with sparse segments', async () => {
     const setup: Setup = { flushMode: 'sync', preallocate: 'sparse', segmentSize: 256 * 1024 };
-    const dataDir = tempDir();
-    const { acked } = await crashCycles(dataDir, setup);
+    const { acked, stored } = await crashAndReopen(setup);
     expect(acked.size).toBeGreaterThan(CYCLES * 10);
-    const { store, stored } = await verify(dataDir, setup);
     for (const [id, where] of acked) expect(stored.get(id)).toEqual(where);
-    await store.close();
   }, 120_000);
 
   it('recovers to a consistent prefix under async flush', async () => {
     const setup: Setup = { flushMode: 'async', preallocate: 'sparse', segmentSize: 256 * 1024 };
-    const dataDir = tempDir();
-    const { acked } = await crashCycles(dataDir, setup);
-    const { store, stored } = await verify(dataDir, setup);
+    const { acked, stored } = await crashAndReopen(setup);
     // Async acknowledges once the bytes are in the OS, so a process kill loses none of them either.
     for (const [id, where] of acked) expect(stored.get(id)).toEqual(where);
-    await store.close();
   }, 120_000);
 });
