@@ -173,17 +173,22 @@ function propertiesFitBatch(properties: Record<string, string>): boolean {
   return units * 3 <= MAX_PROPERTIES_LENGTH;
 }
 
-/** One SEND_BATCH_MESSAGE payload; its UNIQ_KEY property lists the messages' ids in order. */
-function batchOf(topic: string, items: readonly EncodedMessage[]): EncodedMessage {
-  const body = encodeBatch(items);
-  const ids = items.map((i) => i.properties[MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX]);
-  return {
-    topic,
-    body,
-    sysFlag: 0,
-    flag: 0,
-    properties: { [MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX]: ids.join(',') },
-  };
+/**
+ * One SEND_BATCH_MESSAGE payload. With `withIds`, its UNIQ_KEY property lists the messages' ids in
+ * order, which becomes the SendResult's msgId (sendBatch); auto-batches split results per message
+ * and need no such list.
+ */
+function batchOf(
+  topic: string,
+  items: readonly EncodedMessage[],
+  withIds: boolean,
+): EncodedMessage {
+  const properties: Record<string, string> = {};
+  if (withIds) {
+    const ids = items.map((i) => i.properties[MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX]);
+    properties[MessageProperty.UNIQ_CLIENT_MESSAGE_ID_KEYIDX] = ids.join(',');
+  }
+  return { topic, body: encodeBatch(items), sysFlag: 0, flag: 0, properties };
 }
 
 interface PendingRequest {
@@ -302,7 +307,7 @@ export class Producer {
       }
       return this.encode(m, false);
     });
-    const batch = batchOf(topic, items);
+    const batch = batchOf(topic, items, true);
     this.checkSize(topic, batch.body.length);
     return this.sendEncoded(batch, messages[0]!, options, RequestCode.SEND_BATCH_MESSAGE);
   }
@@ -413,6 +418,7 @@ export class Producer {
     const encoded = batchOf(
       first.topic,
       batch.map((p) => p.item.encoded),
+      false,
     );
     if (encoded.body.length > this.options.maxMessageSize) {
       // Unusually large properties: too big for one request, so each goes alone.
