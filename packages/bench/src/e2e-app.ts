@@ -32,8 +32,17 @@ export interface E2eResult {
   brokerMicros: number;
 }
 
-/** Warm-up messages carry a send time of 0: the listener ignores them. */
+/**
+ * Bodies start with the send time (double) and this run's id (uint32). Warm-up messages carry a
+ * send time of 0, and messages of other runs another id: the listener measures neither.
+ */
+const RUN_ID = (process.pid ^ (Date.now() & 0xffffffff)) >>> 0;
 const WARM_UP_BODY = Buffer.alloc(1024, 0);
+WARM_UP_BODY.writeUInt32BE(RUN_ID, 8);
+
+function isMeasured(body: Buffer): boolean {
+  return body.length >= 12 && body.readUInt32BE(8) === RUN_ID && body.readDoubleBE(0) > 0;
+}
 
 async function run({ nameServer, brokerPid, topic, rate, seconds }: E2eArgs): Promise<E2eResult> {
   const producer = new Producer({ nameServer, group: 'PID_bench_e2e', logger: silentLogger });
@@ -52,7 +61,7 @@ async function run({ nameServer, brokerPid, topic, rate, seconds }: E2eArgs): Pr
   await consumer.run({
     concurrency: 64,
     eachMessage: async (msg) => {
-      if (measuring && received < total && msg.body.readDoubleBE(0) > 0)
+      if (measuring && received < total && isMeasured(msg.body))
         latencies[received++] = performance.now() - msg.body.readDoubleBE(0);
     },
   });
@@ -67,6 +76,7 @@ async function run({ nameServer, brokerPid, topic, rate, seconds }: E2eArgs): Pr
     const broker0 = cpuMicros(brokerPid);
     const { achievedRate } = await pacedLoad(rate, total, () => {
       const body = Buffer.alloc(1024, 'x');
+      body.writeUInt32BE(RUN_ID, 8);
       body.writeDoubleBE(performance.now(), 0);
       return producer.send({ topic, body });
     });
