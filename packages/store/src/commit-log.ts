@@ -24,6 +24,8 @@ const writeRecord = writeMessageRecord;
 
 /** RocketMQ's END_FILE_MIN_BLANK_LENGTH: room always left for a blank marker at a segment's end. */
 export const BLANK_MARKER_LENGTH = 8;
+/** A record header of size 0 and magic 0, where recovery ends the log. */
+const END_OF_LOG = Buffer.alloc(8);
 
 export type PutStatus = 'PUT_OK' | 'FLUSH_DISK_TIMEOUT';
 
@@ -155,6 +157,13 @@ export class CommitLog<T> {
   private flushedOffset = 0;
   /** What the flush in progress must reach before it stops (the most any caller asked for). */
   private flushTarget = 0;
+  /**
+   * How far the bytes of failed writes may reach. A write can fail part way (a full disk) after
+   * some of its records reached the file past `writtenOffset`; the next writes reuse those offsets.
+   * Until they pass this offset, an empty record header follows each of them, so that recovery
+   * ends the log there instead of reading the rejected records as its continuation.
+   */
+  private failedWriteEnd = 0;
   private readonly writeNow = () => this.writeBatch();
   private readonly tail: WrittenTail;
   private readonly allocator: SegmentAllocator;
@@ -432,6 +441,7 @@ export class CommitLog<T> {
     this.stats.bytesWritten += this.appendOffset - this.writtenOffset;
     this.stats.recordsWritten += batch.length;
     this.writtenOffset = this.appendOffset;
+    if (this.failedWriteEnd > 0) this.markEndBeforeFailedWrite();
     if (this.options.flushMode === 'async') {
       this.cacheRuns(runs);
       this.allocator.wake();
@@ -527,13 +537,38 @@ export class CommitLog<T> {
   }
 
   private failBatch(batch: PendingAppend<T>[], err: Error): void {
+    this.failedWriteEnd = Math.max(this.failedWriteEnd, this.appendOffset);
     this.appendOffset = this.runOffset = this.writtenOffset;
     this.options.logger.error('commit-log write failed; batch rejected', {
       error: err.message,
       records: batch.length,
     });
+    this.markEndBeforeFailedWrite();
     this.options.onWriteFailed(err);
     for (const p of batch) p.reject(err);
+  }
+
+  /**
+   * Writes an empty record header (size 0, magic 0: where recovery ends the log) at the end of the
+   * log while bytes of a failed write may lie past it; forgets them once writes have passed them.
+   * Best effort: the header overwrites what the failed write left, so it needs no new disk blocks.
+   */
+  private markEndBeforeFailedWrite(): void {
+    const end = this.writtenOffset;
+    if (end >= this.failedWriteEnd) {
+      this.failedWriteEnd = 0;
+      return;
+    }
+    const segment = this.findSegment(end);
+    if (!segment) return; // the failed write never created that segment: nothing of it is there
+    try {
+      segment.writeAt(end, [END_OF_LOG]);
+    } catch (err) {
+      this.options.logger.error('could not mark the end of the log before a failed write', {
+        offset: end,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
   }
 
   /**

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ResponseCode, type Logger } from '@rocketnest/protocol';
 import { StoreIOError, type MessageStore, type MessageStoreOptions } from '../src';
@@ -84,21 +84,43 @@ describe('a full disk (ENOSPC on a 4 MiB tmpfs)', () => {
     );
     expect(stored).toEqual(acked);
 
-    // Space freed: appends work again, continuing the queue without a hole.
+    const crashedAtFailure = tempDir('rocketnest-full-crash-');
+    cpSync(dataDir, crashedAtFailure, { recursive: true });
+
+    // Space freed: appends work again, continuing the queue without a hole. The message has the
+    // size of the failed ones, so whatever part of the failed batch reached the file before
+    // ENOSPC lines up with record boundaries behind it.
     rmSync(ballast);
     const next = await store.putMessage({
       topic: 'Full',
       queueId: 0,
-      body: body('after'),
+      body: body('after', 1000),
       properties: {},
     });
     expect(next.queueOffset).toBe(acked.length);
+    // A crash now (the files as a kill -9 leaves them) and a clean restart both recover exactly
+    // what was acknowledged: none of the failed batch's records come back.
+    const crashImage = tempDir('rocketnest-full-crash-');
+    cpSync(dataDir, crashImage, { recursive: true });
     await store.close();
-    store = await openStore({ ...options, dataDir, commitLogSegmentSize: 256 * 1024 });
-    const reopened = (await readQueue(store, 'Full', 0)).map((m) =>
-      m.body.toString().replace(/\.+$/, ''),
-    );
-    expect(reopened).toEqual([...acked, 'after']);
+    store = undefined;
+    const recovered = async (dir: string) => {
+      const reopened = await openStore({
+        ...options,
+        dataDir: dir,
+        commitLogSegmentSize: 256 * 1024,
+      });
+      try {
+        return (await readQueue(reopened, 'Full', 0)).map((m) =>
+          m.body.toString().replace(/\.+$/, ''),
+        );
+      } finally {
+        await reopened.close();
+      }
+    };
+    expect(await recovered(crashedAtFailure)).toEqual(acked);
+    expect(await recovered(crashImage)).toEqual([...acked, 'after']);
+    expect(await recovered(dataDir)).toEqual([...acked, 'after']);
   }
 
   (mounted ? it : it.skip)(
