@@ -4,13 +4,13 @@
  *
  * Why: on the 2-core benchmark machine, with the broker and an application sharing the cores,
  * V8's defaults let the young generation grow to 16 MiB per semi-space and run collections on
- * helper threads. The application's helper threads then took the broker's core and the other
- * way round; and with the larger young generation, collections settled now and then into a mode
- * of 3-9 ms pauses that promoted about 1 MB each, against 0.3-1 ms otherwise. Send-to-listener
- * p99 at 10,000 msg/s was 7-9 ms with the defaults and 3.1-4.4 ms with these flags on both
- * processes (5 of 5 runs under 5 ms; with them on only one process, 3.4-6.2 ms). The broker's
- * heap is small (messages live in files and off-heap buffers), so a small young generation costs
- * it little. See docs/operations.md#sizing-cpu-latency-throughput.
+ * helper threads that take the other process's core. Send-to-listener p99 at 10,000 msg/s (app
+ * with Node's defaults) was 1.4-2.1 ms with the broker on these flags and 3.2-4.6 ms with the
+ * broker on Node's defaults (four runs each, 2026-11-24). The broker's heap is small (messages live
+ * in files and off-heap buffers), so a small young generation costs it little.
+ *
+ * An application needs them less: in its own process at a steady 10,000 msg/s, p99 was the same
+ * with and without them (1.0-2.6 ms). See docs/operations.md#sizing-cpu-latency-throughput.
  *
  * `bin/rocketnest.js` starts node with these flags (its `#!` line); `npm start` and the
  * benchmarks pass them when they start the broker and the sample app. They must be given at
