@@ -663,10 +663,18 @@ export class CommitLog<T> {
     return readInt64BE(record, RecordOffset.PHYSICAL_OFFSET) === offset ? record : undefined;
   }
 
-  /** Deletes whole segments from the oldest while `shouldDelete` says so; never the newest. */
+  /**
+   * Deletes whole segments from the oldest while `shouldDelete` says so; never the newest, nor one
+   * the log has not written past: after a write failed in a segment it had just rolled into, the
+   * newest segment is not the one being written.
+   */
   deleteSegments(shouldDelete: (segment: Segment) => boolean): Segment[] {
     const deleted: Segment[] = [];
-    while (this.segments.length > 1 && shouldDelete(this.segments[0]!)) {
+    while (
+      this.segments.length > 1 &&
+      this.segments[0]!.endOffset <= this.writtenOffset &&
+      shouldDelete(this.segments[0]!)
+    ) {
       const segment = this.segments.shift()!;
       segment.destroy();
       deleted.push(segment);
