@@ -1,6 +1,7 @@
 import type { Logger, SocketAddress } from '@rocketnest/protocol';
 import type { MessageStore } from '@rocketnest/store';
 import type { BrokerConfig } from './broker-options';
+import type { BrokerMetrics } from './metrics/broker-metrics';
 import type { Broker2Client } from './client/broker2client';
 import type { ConsumerManager } from './client/consumer-manager';
 import type { ProducerManager } from './client/producer-manager';
@@ -27,6 +28,8 @@ export interface BrokerContext {
   readonly holds: PullRequestHoldService;
   readonly broker2client: Broker2Client;
   readonly stats: BrokerStats;
+  /** Prometheus metrics (served over HTTP when `metricsPort` is set). */
+  readonly metrics: BrokerMetrics;
   /** The advertised address and listen port: STOREHOST of every record. */
   readonly storeHost: SocketAddress;
   /** "ip:port" clients use for this broker. */

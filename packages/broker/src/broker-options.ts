@@ -70,6 +70,13 @@ export interface BrokerOptions {
   closeGraceMs?: number;
   /** Default: JSON lines on stderr at level info, logger name "broker". */
   logger?: Logger;
+  /**
+   * Serve Prometheus metrics at `http://<metricsHost>:<metricsPort>/metrics`; 0 picks a free port
+   * (read it back from `metricsPort` after start). Default: not served.
+   */
+  metricsPort?: number;
+  /** Interface the metrics endpoint binds. Default: `host` (all interfaces when that is unset). */
+  metricsHost?: string;
 }
 
 export const BROKER_DEFAULTS = {
@@ -98,7 +105,9 @@ export const BROKER_DEFAULTS = {
   closeGraceMs: 5000,
 } as const;
 
-export type BrokerConfig = Required<Omit<BrokerOptions, 'host'>> & Pick<BrokerOptions, 'host'>;
+type UnsetByDefault = 'host' | 'metricsPort' | 'metricsHost';
+export type BrokerConfig = Required<Omit<BrokerOptions, UnsetByDefault>> &
+  Pick<BrokerOptions, UnsetByDefault>;
 
 export function resolveBrokerOptions(options: BrokerOptions): BrokerConfig {
   const defined = Object.fromEntries(

@@ -1,4 +1,5 @@
-import { isIPv4 } from 'node:net';
+import { createServer, type Server } from 'node:http';
+import { isIPv4, type AddressInfo } from 'node:net';
 import {
   RemotingServer,
   formatHostPort,
@@ -15,6 +16,7 @@ import { ConsumerManager } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
 import { RebalanceLockManager } from './client/rebalance-lock-manager';
 import { PullRequestHoldService } from './longpolling/pull-request-hold-service';
+import { BrokerMetrics } from './metrics/broker-metrics';
 import { BrokerOuterAPI, type BrokerIdentity } from './out/broker-outer-api';
 import { AdminBrokerProcessor } from './processor/admin-broker-processor';
 import { AdminOffsetProcessor } from './processor/admin-offset-processor';
@@ -32,6 +34,8 @@ import { TopicConfigManager } from './topic/topic-config-manager';
 /** What a started broker is made of; absent before start() and after close(). */
 interface Running {
   context: BrokerContext;
+  /** The metrics endpoint, when `metricsPort` is set. */
+  metricsServer?: Server;
   housekeeping: ClientHousekeepingService;
   outerApi: BrokerOuterAPI;
   identity: BrokerIdentity;
@@ -113,6 +117,17 @@ export class Broker {
         throw err;
       }
     }
+    if (this.config.metricsPort !== undefined) {
+      try {
+        running.metricsServer = await this.serveMetrics(running.context.metrics);
+      } catch (err) {
+        this.closed = true;
+        await this.server.close(0);
+        await store.close();
+        await running.outerApi.close();
+        throw err;
+      }
+    }
     this.running = running;
     running.housekeeping.start(this.config.clientScanIntervalMs);
     running.registerTimer = setInterval(
@@ -129,6 +144,33 @@ export class Broker {
       dataDir: this.config.store.dataDir,
     });
     return port;
+  }
+
+  /** Starts the HTTP server of `/metrics` on metricsHost:metricsPort. */
+  private async serveMetrics(metrics: BrokerMetrics): Promise<Server> {
+    const server = createServer((req, res) => {
+      const path = (req.url ?? '').split('?')[0];
+      if (req.method !== 'GET' || path !== '/metrics') {
+        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics\n');
+        return;
+      }
+      metrics.metrics().then(
+        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+        (err: unknown) => {
+          this.logger.error('metrics scrape failed', { error: String(err) });
+          res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`);
+        },
+      );
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.config.metricsPort, this.config.metricsHost ?? this.config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    this.logger.info('metrics served', { port: (server.address() as AddressInfo).port });
+    return server;
   }
 
   /** Builds the services and processors around an open store. */
@@ -152,6 +194,7 @@ export class Broker {
     topics.onChange(() => void this.registerBrokerAll());
     const brokerAddr = formatHostPort(storeHost);
     const stats: BrokerStats = { bootTimestamp: Date.now(), msgPutTotal: 0, msgGetTotal: 0 };
+    const metrics = new BrokerMetrics();
     const context: BrokerContext = {
       config,
       logger,
@@ -163,6 +206,7 @@ export class Broker {
       holds,
       broker2client,
       stats,
+      metrics,
       storeHost,
       brokerAddr,
       isShuttingDown: () => this.shuttingDown,
@@ -198,6 +242,13 @@ export class Broker {
       logger,
     );
     this.server.on('disconnect', (conn: RemotingConnection) => housekeeping.onDisconnect(conn));
+    metrics.attach({
+      store,
+      topics,
+      consumers,
+      connections: () => this.server.connectionCount,
+      heldPulls: () => holds.size,
+    });
     return {
       context,
       housekeeping,
@@ -227,6 +278,7 @@ export class Broker {
     await running.outerApi.unregisterBrokerAll(running.identity);
     running.context.holds.shutdown();
     await this.server.close(this.config.closeGraceMs);
+    await closeHttpServer(running.metricsServer);
     await running.context.store.close();
     await running.outerApi.close();
     this.running = undefined;
@@ -266,6 +318,12 @@ export class Broker {
     return this.queuedRegistration;
   }
 
+  /** The port of the metrics endpoint (after start), or undefined when it is not served. */
+  get metricsPort(): number | undefined {
+    const address = this.running?.metricsServer?.address();
+    return address && typeof address === 'object' ? address.port : undefined;
+  }
+
   /** The listen port (after start). */
   get port(): number {
     return this.server.address().port;
@@ -300,4 +358,10 @@ export class Broker {
     if (!this.running) throw new Error('broker is not started');
     return this.running.context;
   }
+}
+
+function closeHttpServer(server: Server | undefined): Promise<void> {
+  if (!server) return Promise.resolve();
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
 }

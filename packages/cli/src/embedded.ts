@@ -8,6 +8,8 @@ export interface RunningServer {
   namesrvAddr?: string;
   /** "host:port" clients reach the broker at, when this process runs one. */
   brokerAddr?: string;
+  /** The broker's Prometheus endpoint, when it serves one (`--metrics-port`). */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
@@ -26,7 +28,7 @@ export async function startNameServer(
 export async function startBroker(
   options: ServerOptions,
   namesrvAddrs: string[],
-): Promise<{ broker: Broker; addr: string }> {
+): Promise<{ broker: Broker; addr: string; metricsUrl?: string }> {
   const broker = new Broker({
     ...options.broker,
     host: options.host,
@@ -37,21 +39,30 @@ export async function startBroker(
     clusterName: options.clusterName,
     namesrvAddrs,
     autoCreateTopicEnable: options.autoCreateTopic,
+    metricsPort: options.metricsPort ?? options.broker?.metricsPort,
     logger: jsonLogger('broker', options.logLevel),
     store: { ...options.store, dataDir: options.dataDir, flushMode: options.flushMode },
   });
   const port = await broker.start();
-  return { broker, addr: `${broker.advertisedAddress}:${port}` };
+  return {
+    broker,
+    addr: `${broker.advertisedAddress}:${port}`,
+    metricsUrl: metricsUrlOf(broker, options),
+  };
 }
 
 /** A name server and a broker registered with it, in this process: `rocketnest start`. */
 export async function startEmbedded(options: ServerOptions): Promise<RunningServer> {
   const namesrv = await startNameServer(options);
   try {
-    const { broker, addr } = await startBroker(options, [namesrv.addr, ...options.namesrvAddrs]);
+    const { broker, addr, metricsUrl } = await startBroker(options, [
+      namesrv.addr,
+      ...options.namesrvAddrs,
+    ]);
     return {
       namesrvAddr: namesrv.addr,
       brokerAddr: addr,
+      metricsUrl,
       async close() {
         await broker.close();
         await namesrv.server.close();
@@ -61,6 +72,12 @@ export async function startEmbedded(options: ServerOptions): Promise<RunningServ
     await namesrv.server.close();
     throw err;
   }
+}
+
+/** Where the broker serves its metrics, if it does. */
+function metricsUrlOf(broker: Broker, options: ServerOptions): string | undefined {
+  const port = broker.metricsPort;
+  return port === undefined ? undefined : `http://${displayHost(options)}:${port}/metrics`;
 }
 
 /** Clients on this machine reach a server bound to all interfaces (or loopback) at 127.0.0.1. */

@@ -20,6 +20,8 @@ export interface ServerOptions {
   clusterName: string;
   namesrvAddrs: string[];
   autoCreateTopic: boolean;
+  /** Serve Prometheus metrics on this port (0: a free one); unset: not served. */
+  metricsPort?: number;
   logLevel: LogLevel;
   /** Extra broker options (see @rocketnest/broker BrokerOptions), from the config file only. */
   broker?: Partial<Omit<BrokerOptions, 'store'>>;

@@ -80,12 +80,17 @@ describe('rocketnest servers (the real binary)', () => {
         join(tempDir(), 'b'),
         '--broker-name',
         'broker-x',
+        '--metrics-port',
+        '0',
         '--log-level',
         'warn',
       ],
-      /broker broker-x listening on (\S+)/,
+      /broker broker-x listening on (\S+).*\nrocketnest: metrics at (\S+)\n/,
     );
     await createTopic(client, broker.ready[1]!, 'CliTopic', 2);
+    const metrics = await fetch(broker.ready[2]!);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/^rocketnest_topic_messages\{topic="CliTopic"\} 0$/m);
     for (const ns of namesrvs) {
       const r = await route(client, ns, 'CliTopic');
       expect(r.code).toBe(ResponseCode.SUCCESS);

@@ -45,6 +45,18 @@ export class ConsumerOffsetStore {
     return this.table.get(`${topic}@${group}`) ?? new Map();
   }
 
+  /** Every group and topic with committed offsets, with its queues (queueId -> offset). */
+  *entries(): IterableIterator<{
+    group: string;
+    topic: string;
+    queues: ReadonlyMap<number, number>;
+  }> {
+    for (const [key, queues] of this.table) {
+      const at = key.indexOf('@');
+      yield { topic: key.slice(0, at), group: key.slice(at + 1), queues };
+    }
+  }
+
   /** Groups with committed offsets on `topic`. */
   groupsOf(topic: string): string[] {
     const prefix = `${topic}@`;

@@ -217,6 +217,16 @@ export class MessageStore {
   }
 
   /** CommitLog write and flush counters. */
+  /** Used share (0-1) of the file system holding the data dir, as retention measures it. */
+  diskUsage(): Promise<number> {
+    return this.config.diskUsage(this.config.dataDir);
+  }
+
+  /** True while appends are refused because disk usage is above diskRejectRatio. */
+  get rejectingWrites(): boolean {
+    return this.diskFullUsage !== undefined;
+  }
+
   get commitLogStats(): Readonly<CommitLogStats> {
     return this.commitLog.stats;
   }

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import {
   ConsumerSendMsgBackRequestHeader,
   MessageProperty,
@@ -30,6 +31,7 @@ export class ConsumerSendMsgBackProcessor {
   }
 
   async sendBack(request: RemotingCommand): Promise<RemotingCommand> {
+    const startedAt = performance.now();
     const header = ConsumerSendMsgBackRequestHeader.decode(request.extFields);
     const { group } = header;
     let topic = retryTopicOf(group);
@@ -75,6 +77,7 @@ export class ConsumerSendMsgBackProcessor {
       );
     }
     this.ctx.stats.msgPutTotal++;
+    this.ctx.metrics.recordPut(topic, 1, original.body.length, startedAt);
     return createResponse(request, ResponseCode.SUCCESS);
   }
 }

@@ -61,7 +61,12 @@ export class PullMessageProcessor {
     if (code === ResponseCode.PULL_NOT_FOUND && allowSuspend && this.maySuspend(header)) {
       return this.suspend(request, conn, header, filter);
     }
-    if (code === ResponseCode.SUCCESS) this.ctx.stats.msgGetTotal += result.messages.length;
+    if (code === ResponseCode.SUCCESS) {
+      this.ctx.stats.msgGetTotal += result.messages.length;
+      let bytes = 0;
+      for (const m of result.messages) bytes += m.length;
+      this.ctx.metrics.recordGet(header.consumerGroup, header.topic, result.messages.length, bytes);
+    }
     return createResponse(request, code, {
       remark: result.status,
       extFields: PullMessageResponseHeader.encode({

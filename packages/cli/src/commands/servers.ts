@@ -25,6 +25,7 @@ interface ServerFlags {
   cluster?: string;
   namesrv?: string;
   autoCreateTopic?: boolean;
+  metricsPort?: string;
 }
 
 function resolveOptions(
@@ -47,6 +48,8 @@ function resolveOptions(
   if (flags.brokerName !== undefined) options.brokerName = flags.brokerName;
   if (flags.cluster !== undefined) options.clusterName = flags.cluster;
   if (flags.namesrv !== undefined) options.namesrvAddrs = parseAddressList(flags.namesrv);
+  if (flags.metricsPort !== undefined)
+    options.metricsPort = parsePort(flags.metricsPort, '--metrics-port');
   // --[no-]auto-create-topic has a default; only an explicit flag overrides the config file.
   if (command.getOptionValueSource('autoCreateTopic') === 'cli')
     options.autoCreateTopic = Boolean(flags.autoCreateTopic);
@@ -94,6 +97,10 @@ export function registerServerCommands(program: Command): void {
     .option('--cluster <name>', 'cluster name (default DefaultCluster)')
     .option('--namesrv <addrs>', 'also register with these name servers ("host:port;host:port")')
     .option('--no-auto-create-topic', 'refuse sends to unknown topics (on by default for start)')
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics at :<port>/metrics (0 picks a free one)',
+    )
     .action(async (flags: ServerFlags, command: Command) => {
       const options = resolveOptions(flags, command, { host: '127.0.0.1' });
       const running = await startEmbedded(options);
@@ -101,6 +108,7 @@ export function registerServerCommands(program: Command): void {
       process.stdout.write(
         `rocketnest: name server listening on ${running.namesrvAddr}\n` +
           `rocketnest: broker ${options.brokerName} listening on ${running.brokerAddr} (data in ${options.dataDir}, ${options.flushMode} flush)\n` +
+          (running.metricsUrl ? `rocketnest: metrics at ${running.metricsUrl}\n` : '') +
           `rocketnest: ready; connect clients to name server ${running.namesrvAddr}. Ctrl-C stops.\n`,
       );
     });
@@ -134,14 +142,19 @@ export function registerServerCommands(program: Command): void {
     .option('--broker-name <name>', 'broker name (default broker-a)')
     .option('--cluster <name>', 'cluster name (default DefaultCluster)')
     .option('--auto-create-topic', 'create unknown topics on send (off by default)')
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics at :<port>/metrics (0 picks a free one)',
+    )
     .action(async (flags: ServerFlags, command: Command) => {
       const options = resolveOptions({ ...flags, brokerPort: flags.port }, command, {
         autoCreateTopic: false,
       });
-      const { broker, addr } = await startBroker(options, options.namesrvAddrs);
+      const { broker, addr, metricsUrl } = await startBroker(options, options.namesrvAddrs);
       stopOnSignal({ brokerAddr: addr, close: () => broker.close() });
       process.stdout.write(
         `rocketnest: broker ${options.brokerName} listening on ${addr} (data in ${options.dataDir}), registering with ${options.namesrvAddrs.join(', ')}\n` +
+          (metricsUrl ? `rocketnest: metrics at ${metricsUrl}\n` : '') +
           'rocketnest: ready. Ctrl-C stops.\n',
       );
     });

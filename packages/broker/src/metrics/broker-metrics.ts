@@ -1,0 +1,217 @@
+import { performance } from 'node:perf_hooks';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { MessageStore } from '@rocketnest/store';
+import type { ConsumerManager } from '../client/consumer-manager';
+import type { TopicConfigManager } from '../topic/topic-config-manager';
+
+/** What the metrics read from the broker when scraped. */
+export interface MetricsSources {
+  store: MessageStore;
+  topics: TopicConfigManager;
+  consumers: ConsumerManager;
+  connections(): number;
+  heldPulls(): number;
+}
+
+interface Traffic {
+  messages: number;
+  bytes: number;
+}
+
+/** Upper bounds (seconds) of the put-duration buckets: 100 µs to 2.5 s. */
+const PUT_BUCKETS = [
+  0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+];
+
+/**
+ * The broker's Prometheus metrics (RocketMQ's exporter covers the same ground: put and get rates
+ * per topic and group, consumer lag, disk). The request path only adds to plain counters and
+ * one histogram; lag, retained messages and disk figures are computed when scraped.
+ */
+export class BrokerMetrics {
+  readonly registry = new Registry();
+  private readonly puts = new Map<string, Traffic>();
+  /** Keyed by group and topic. */
+  private readonly gets = new Map<string, Traffic & { group: string; topic: string }>();
+  private readonly putDuration: Histogram;
+  private sources: MetricsSources | undefined;
+
+  constructor() {
+    const registers = [this.registry];
+    // collect() callbacks get the metric as `this`; they reach the broker through this arrow.
+    const sources = () => this.sources;
+    const puts = this.puts;
+    const gets = this.gets;
+    new Counter({
+      name: 'rocketnest_broker_messages_put_total',
+      help: 'Messages stored, by topic (retries and DLQ included under their own topics).',
+      labelNames: ['topic'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [topic, t] of puts) this.inc({ topic }, t.messages);
+      },
+    });
+    new Counter({
+      name: 'rocketnest_broker_bytes_put_total',
+      help: 'Message body bytes stored, by topic.',
+      labelNames: ['topic'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [topic, t] of puts) this.inc({ topic }, t.bytes);
+      },
+    });
+    new Counter({
+      name: 'rocketnest_broker_messages_got_total',
+      help: 'Messages delivered to consumers by pull requests, by group and topic.',
+      labelNames: ['group', 'topic'],
+      registers,
+      collect() {
+        this.reset();
+        for (const t of gets.values()) this.inc({ group: t.group, topic: t.topic }, t.messages);
+      },
+    });
+    new Counter({
+      name: 'rocketnest_broker_bytes_got_total',
+      help: 'Stored record bytes delivered to consumers, by group and topic.',
+      labelNames: ['group', 'topic'],
+      registers,
+      collect() {
+        this.reset();
+        for (const t of gets.values()) this.inc({ group: t.group, topic: t.topic }, t.bytes);
+      },
+    });
+    this.putDuration = new Histogram({
+      name: 'rocketnest_broker_put_duration_seconds',
+      help: 'Time from a send request being handled to its answer (under sync flush, fdatasync included).',
+      buckets: PUT_BUCKETS,
+      registers,
+    });
+    new Counter({
+      name: 'rocketnest_store_flushes_total',
+      help: 'fdatasync rounds of the CommitLog since the broker started.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(sources()?.store.commitLogStats.flushes ?? 0);
+      },
+    });
+    this.defineScrapeGauges(registers);
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Connects the scrape-time gauges to a started broker. */
+  attach(sources: MetricsSources): void {
+    this.sources = sources;
+  }
+
+  /** A send request stored `messages` messages of `bytes` body bytes; it began at `startedAt`. */
+  recordPut(topic: string, messages: number, bytes: number, startedAt: number): void {
+    let t = this.puts.get(topic);
+    if (!t) this.puts.set(topic, (t = { messages: 0, bytes: 0 }));
+    t.messages += messages;
+    t.bytes += bytes;
+    this.putDuration.observe((performance.now() - startedAt) / 1000);
+  }
+
+  /** A pull delivered `messages` records of `bytes` bytes. */
+  recordGet(group: string, topic: string, messages: number, bytes: number): void {
+    const key = `${group}\u0000${topic}`;
+    let t = this.gets.get(key);
+    if (!t) this.gets.set(key, (t = { group, topic, messages: 0, bytes: 0 }));
+    t.messages += messages;
+    t.bytes += bytes;
+  }
+
+  /** The text exposition of every metric. */
+  metrics(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  private defineScrapeGauges(registers: Registry[]): void {
+    // collect() callbacks get the metric as `this`; they reach the broker through this arrow.
+    const sources = () => this.sources;
+    const gauge = (
+      name: string,
+      help: string,
+      labelNames: string[],
+      collect: (g: Gauge, s: MetricsSources) => void | Promise<void>,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        labelNames,
+        registers,
+        async collect() {
+          this.reset();
+          const s = sources();
+          if (s) await collect(this, s);
+        },
+      });
+    gauge(
+      'rocketnest_consumer_lag_messages',
+      'Messages stored but not yet committed by the group, summed over the queues of the topic.',
+      ['group', 'topic'],
+      (g, { store }) => {
+        for (const { group, topic, queues } of store.consumerOffsets.entries()) {
+          let lag = 0;
+          for (const [queueId, offset] of queues) {
+            lag += Math.max(0, store.getMaxOffsetInQueue(topic, queueId) - offset);
+          }
+          g.set({ group, topic }, lag);
+        }
+      },
+    );
+    gauge(
+      'rocketnest_consumer_clients',
+      'Online consumer clients (heartbeating) per group.',
+      ['group'],
+      (g, { consumers }) => {
+        for (const group of consumers.groupNames()) {
+          g.set({ group }, consumers.group(group)?.channels.size ?? 0);
+        }
+      },
+    );
+    gauge(
+      'rocketnest_topic_messages',
+      'Messages retained per topic (max minus min offset over its queues).',
+      ['topic'],
+      (g, { store, topics }) => {
+        for (const config of topics.all()) {
+          let count = 0;
+          for (const queueId of store.queueIdsOf(config.topicName)) {
+            count +=
+              store.getMaxOffsetInQueue(config.topicName, queueId) -
+              store.getMinOffsetInQueue(config.topicName, queueId);
+          }
+          g.set({ topic: config.topicName }, count);
+        }
+      },
+    );
+    gauge(
+      'rocketnest_store_disk_usage_ratio',
+      'Used share of the file system holding the data dir (what retention and the reject ratio act on).',
+      [],
+      async (g, { store }) => g.set(await store.diskUsage()),
+    );
+    gauge(
+      'rocketnest_store_rejecting_writes',
+      '1 while sends are refused because disk usage is above diskRejectRatio.',
+      [],
+      (g, { store }) => g.set(store.rejectingWrites ? 1 : 0),
+    );
+    gauge(
+      'rocketnest_store_commitlog_bytes',
+      'Bytes of CommitLog retained (newest offset minus oldest).',
+      [],
+      (g, { store }) => g.set(store.maxPhysicalOffset - store.minPhysicalOffset),
+    );
+    gauge('rocketnest_broker_connections', 'Open client connections.', [], (g, s) =>
+      g.set(s.connections()),
+    );
+    gauge('rocketnest_broker_held_pulls', 'Pull requests held by long polling.', [], (g, s) =>
+      g.set(s.heldPulls()),
+    );
+  }
+}
