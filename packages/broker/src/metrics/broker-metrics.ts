@@ -40,63 +40,61 @@ export class BrokerMetrics {
     const registers = [this.registry];
     // collect() callbacks get the metric as `this`; they reach the broker through this arrow.
     const sources = () => this.sources;
-    const puts = this.puts;
-    const gets = this.gets;
-    new Counter({
-      name: 'rocketnest_broker_messages_put_total',
-      help: 'Messages stored, by topic (retries and DLQ included under their own topics).',
-      labelNames: ['topic'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [topic, t] of puts) this.inc({ topic }, t.messages);
-      },
-    });
-    new Counter({
-      name: 'rocketnest_broker_bytes_put_total',
-      help: 'Message body bytes stored, by topic.',
-      labelNames: ['topic'],
-      registers,
-      collect() {
-        this.reset();
-        for (const [topic, t] of puts) this.inc({ topic }, t.bytes);
-      },
-    });
-    new Counter({
-      name: 'rocketnest_broker_messages_got_total',
-      help: 'Messages delivered to consumers by pull requests, by group and topic.',
-      labelNames: ['group', 'topic'],
-      registers,
-      collect() {
-        this.reset();
-        for (const t of gets.values()) this.inc({ group: t.group, topic: t.topic }, t.messages);
-      },
-    });
-    new Counter({
-      name: 'rocketnest_broker_bytes_got_total',
-      help: 'Stored record bytes delivered to consumers, by group and topic.',
-      labelNames: ['group', 'topic'],
-      registers,
-      collect() {
-        this.reset();
-        for (const t of gets.values()) this.inc({ group: t.group, topic: t.topic }, t.bytes);
-      },
-    });
+    type Samples = [Record<string, string>, number][];
+    // Counters kept as plain numbers on the request path, copied into the metric when scraped.
+    const mirrored = (name: string, help: string, labelNames: string[], values: () => Samples) =>
+      new Counter({
+        name,
+        help,
+        labelNames,
+        registers,
+        collect() {
+          this.reset();
+          for (const [labels, value] of values()) this.inc(labels, value);
+        },
+      });
+    const puts = (pick: (t: Traffic) => number) => (): Samples =>
+      [...this.puts].map(([topic, t]) => [{ topic }, pick(t)]);
+    const gets = (pick: (t: Traffic) => number) => (): Samples =>
+      [...this.gets.values()].map((t) => [{ group: t.group, topic: t.topic }, pick(t)]);
+    const messages = (t: Traffic) => t.messages;
+    const bytes = (t: Traffic) => t.bytes;
+    mirrored(
+      'rocketnest_broker_messages_put_total',
+      'Messages stored, by topic (retries and DLQ included under their own topics).',
+      ['topic'],
+      puts(messages),
+    );
+    mirrored(
+      'rocketnest_broker_bytes_put_total',
+      'Message body bytes stored, by topic.',
+      ['topic'],
+      puts(bytes),
+    );
+    mirrored(
+      'rocketnest_broker_messages_got_total',
+      'Messages delivered to consumers by pull requests, by group and topic.',
+      ['group', 'topic'],
+      gets(messages),
+    );
+    mirrored(
+      'rocketnest_broker_bytes_got_total',
+      'Stored record bytes delivered to consumers, by group and topic.',
+      ['group', 'topic'],
+      gets(bytes),
+    );
     this.putDuration = new Histogram({
       name: 'rocketnest_broker_put_duration_seconds',
       help: 'Time from a send request being handled to its answer (under sync flush, fdatasync included).',
       buckets: PUT_BUCKETS,
       registers,
     });
-    new Counter({
-      name: 'rocketnest_store_flushes_total',
-      help: 'fdatasync rounds of the CommitLog since the broker started.',
-      registers,
-      collect() {
-        this.reset();
-        this.inc(sources()?.store.commitLogStats.flushes ?? 0);
-      },
-    });
+    mirrored(
+      'rocketnest_store_flushes_total',
+      'fdatasync rounds of the CommitLog since the broker started.',
+      [],
+      () => [[{}, sources()?.store.commitLogStats.flushes ?? 0]],
+    );
     this.defineScrapeGauges(registers);
     collectDefaultMetrics({ register: this.registry });
   }
