@@ -28,8 +28,8 @@ export interface BrokerContext {
   readonly holds: PullRequestHoldService;
   readonly broker2client: Broker2Client;
   readonly stats: BrokerStats;
-  /** Prometheus metrics (served over HTTP when `metricsPort` is set). */
-  readonly metrics: BrokerMetrics;
+  /** Prometheus metrics: present only when they are served (`metricsPort`). */
+  readonly metrics: BrokerMetrics | undefined;
   /** The advertised address and listen port: STOREHOST of every record. */
   readonly storeHost: SocketAddress;
   /** "ip:port" clients use for this broker. */

@@ -117,9 +117,10 @@ export class Broker {
         throw err;
       }
     }
-    if (this.config.metricsPort !== undefined) {
+    const { metrics } = running.context;
+    if (metrics) {
       try {
-        running.metricsServer = await this.serveMetrics(running.context.metrics);
+        running.metricsServer = await this.serveMetrics(metrics);
       } catch (err) {
         this.closed = true;
         await this.server.close(0);
@@ -194,7 +195,7 @@ export class Broker {
     topics.onChange(() => void this.registerBrokerAll());
     const brokerAddr = formatHostPort(storeHost);
     const stats: BrokerStats = { bootTimestamp: Date.now(), msgPutTotal: 0, msgGetTotal: 0 };
-    const metrics = new BrokerMetrics();
+    const metrics = config.metricsPort !== undefined ? new BrokerMetrics() : undefined;
     const context: BrokerContext = {
       config,
       logger,
@@ -242,7 +243,7 @@ export class Broker {
       logger,
     );
     this.server.on('disconnect', (conn: RemotingConnection) => housekeeping.onDisconnect(conn));
-    metrics.attach({
+    metrics?.attach({
       store,
       topics,
       consumers,

@@ -31,7 +31,7 @@ export class ConsumerSendMsgBackProcessor {
   }
 
   async sendBack(request: RemotingCommand): Promise<RemotingCommand> {
-    const startedAt = performance.now();
+    const startedAt = this.ctx.metrics ? performance.now() : 0;
     const header = ConsumerSendMsgBackRequestHeader.decode(request.extFields);
     const { group } = header;
     let topic = retryTopicOf(group);
@@ -77,7 +77,7 @@ export class ConsumerSendMsgBackProcessor {
       );
     }
     this.ctx.stats.msgPutTotal++;
-    this.ctx.metrics.recordPut(topic, 1, original.body.length, startedAt);
+    this.ctx.metrics?.recordPut(topic, 1, original.body.length, startedAt);
     return createResponse(request, ResponseCode.SUCCESS);
   }
 }

@@ -63,9 +63,16 @@ export class PullMessageProcessor {
     }
     if (code === ResponseCode.SUCCESS) {
       this.ctx.stats.msgGetTotal += result.messages.length;
-      let bytes = 0;
-      for (const m of result.messages) bytes += m.length;
-      this.ctx.metrics.recordGet(header.consumerGroup, header.topic, result.messages.length, bytes);
+      if (this.ctx.metrics) {
+        let bytes = 0;
+        for (const m of result.messages) bytes += m.length;
+        this.ctx.metrics.recordGet(
+          header.consumerGroup,
+          header.topic,
+          result.messages.length,
+          bytes,
+        );
+      }
     }
     return createResponse(request, code, {
       remark: result.status,

@@ -59,7 +59,7 @@ export class SendMessageProcessor {
   }
 
   async sendMessage(request: RemotingCommand, conn: RemotingConnection): Promise<RemotingCommand> {
-    const startedAt = performance.now();
+    const startedAt = this.ctx.metrics ? performance.now() : 0;
     const { header, config, body, properties } = this.checkedSend(request, conn);
     rejectTransactions(this.ctx, properties, header.topic);
     const target = this.routeRetryAndDLQ(request, header, chooseQueueId(header.queueId, config));
@@ -77,7 +77,7 @@ export class SendMessageProcessor {
       reconsumeTimes: header.reconsumeTimes ?? 0,
     });
     this.ctx.stats.msgPutTotal++;
-    this.ctx.metrics.recordPut(target.topic, 1, body.length, startedAt);
+    this.ctx.metrics?.recordPut(target.topic, 1, body.length, startedAt);
     return sendResponseFor(this.ctx, request, result.status, {
       msgId: result.msgId,
       queueId: target.queueId,
@@ -114,7 +114,7 @@ export class SendMessageProcessor {
    * and the first one's queue offset.
    */
   async sendBatch(request: RemotingCommand, conn: RemotingConnection): Promise<RemotingCommand> {
-    const startedAt = performance.now();
+    const startedAt = this.ctx.metrics ? performance.now() : 0;
     const { header, config, body, properties: batchProperties } = this.checkedSend(request, conn);
     checkBatchAllowed(header, batchProperties);
     const items = decodeBatch(body);
@@ -156,9 +156,11 @@ export class SendMessageProcessor {
     // One store call: consecutive queue offsets, and a refused item stores none of the batch.
     const results = await this.ctx.store.putMessages(inputs);
     this.ctx.stats.msgPutTotal += results.length;
-    let bytes = 0;
-    for (const item of items) bytes += item.body.length;
-    this.ctx.metrics.recordPut(header.topic, results.length, bytes, startedAt);
+    if (this.ctx.metrics) {
+      let bytes = 0;
+      for (const item of items) bytes += item.body.length;
+      this.ctx.metrics.recordPut(header.topic, results.length, bytes, startedAt);
+    }
     const timedOut = results.some((r) => r.status !== 'PUT_OK');
     return sendResponseFor(this.ctx, request, timedOut ? 'FLUSH_DISK_TIMEOUT' : 'PUT_OK', {
       msgId: results.map((r) => r.msgId).join(','),
