@@ -167,6 +167,10 @@ export class Broker {
       server.once('error', reject);
       server.listen(this.config.metricsPort, this.config.metricsHost ?? this.config.host, () => {
         server.off('error', reject);
+        // Later errors (EMFILE on accept, say) are logged: the endpoint must not stop the broker.
+        server.on('error', (err) =>
+          this.logger.error('metrics endpoint error', { error: String(err) }),
+        );
         resolve();
       });
     });
@@ -280,6 +284,7 @@ export class Broker {
     running.context.holds.shutdown();
     await this.server.close(this.config.closeGraceMs);
     await closeHttpServer(running.metricsServer);
+    running.context.metrics?.detach();
     await running.context.store.close();
     await running.outerApi.close();
     this.running = undefined;

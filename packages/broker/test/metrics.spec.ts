@@ -1,5 +1,10 @@
 import { get } from 'node:http';
-import { RequestCode, ResponseCode, UpdateConsumerOffsetRequestHeader } from '@rocketnest/protocol';
+import {
+  DeleteTopicRequestHeader,
+  RequestCode,
+  ResponseCode,
+  UpdateConsumerOffsetRequestHeader,
+} from '@rocketnest/protocol';
 import { createTopic } from './support/broker-test-client';
 import { useCluster } from './support/cluster';
 
@@ -107,6 +112,18 @@ describe('Prometheus metrics (metricsPort)', () => {
     await client.sendOk('Met', 'f', { queueId: 1 });
     const after = (await scrape(port)).body;
     expect(sample(after, 'rocketnest_broker_messages_put_total', { topic: 'Met' })).toBe(6);
+
+    // A deleted topic's series go with it.
+    const deleted = await client.invoke(RequestCode.DELETE_TOPIC_IN_BROKER, {
+      extFields: DeleteTopicRequestHeader.encode({ topic: 'Met' }),
+    });
+    expect(deleted.code).toBe(ResponseCode.SUCCESS);
+    const gone = (await scrape(port)).body;
+    for (const name of ['rocketnest_broker_messages_put_total', 'rocketnest_topic_messages'])
+      expect(sample(gone, name, { topic: 'Met' })).toBeUndefined();
+    expect(
+      sample(gone, 'rocketnest_broker_messages_got_total', { group: 'GMet', topic: 'Met' }),
+    ).toBeUndefined();
   });
 
   it('answers other paths with 404', async () => {

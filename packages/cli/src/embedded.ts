@@ -22,7 +22,7 @@ export async function startNameServer(
     logger: jsonLogger('namesrv', options.logLevel),
   });
   const { port } = await server.start();
-  return { server, addr: `${displayHost(options)}:${port}` };
+  return { server, addr: `${displayHost(options.host)}:${port}` };
 }
 
 export async function startBroker(
@@ -47,7 +47,7 @@ export async function startBroker(
   return {
     broker,
     addr: `${broker.advertisedAddress}:${port}`,
-    metricsUrl: metricsUrlOf(broker, options),
+    metricsUrl: metricsUrlOf(broker),
   };
 }
 
@@ -75,16 +75,15 @@ export async function startEmbedded(options: ServerOptions): Promise<RunningServ
 }
 
 /** Where the broker serves its metrics, if it does. */
-function metricsUrlOf(broker: Broker, options: ServerOptions): string | undefined {
+function metricsUrlOf(broker: Broker): string | undefined {
   const port = broker.metricsPort;
-  return port === undefined ? undefined : `http://${displayHost(options)}:${port}/metrics`;
+  const host = displayHost(broker.config.metricsHost ?? broker.config.host);
+  return port === undefined ? undefined : `http://${host}:${port}/metrics`;
 }
 
 /** Clients on this machine reach a server bound to all interfaces (or loopback) at 127.0.0.1. */
-function displayHost(options: ServerOptions): string {
-  return !options.host || options.host === '0.0.0.0' || options.host === '::'
-    ? '127.0.0.1'
-    : options.host;
+function displayHost(host: string | undefined): string {
+  return !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
 }
 
 function advertisedFor(options: ServerOptions): string | undefined {

@@ -441,7 +441,9 @@ export class CommitLog<T> {
     this.stats.bytesWritten += this.appendOffset - this.writtenOffset;
     this.stats.recordsWritten += batch.length;
     this.writtenOffset = this.appendOffset;
-    if (this.failedWriteEnd > 0) this.markEndBeforeFailedWrite();
+    // The header went out with the last run, unless that run was empty (the batch ended with a
+    // segment roll); markEnd writes it then, and forgets the failed write once it is passed.
+    if (this.failedWriteEnd > 0) this.markEndBeforeFailedWrite(runs[runs.length - 1]!);
     if (this.options.flushMode === 'async') {
       this.cacheRuns(runs);
       this.allocator.wake();
@@ -517,13 +519,18 @@ export class CommitLog<T> {
    */
   private writeRuns(): Run[] {
     const runs = this.closedRuns;
-    runs.push({ offset: this.runOffset, from: this.runFrom, to: this.batchLength });
+    const last: Run = { offset: this.runOffset, from: this.runFrom, to: this.batchLength };
+    runs.push(last);
     this.closedRuns = [];
     this.runOffset = this.appendOffset;
     this.runFrom = this.batchLength = 0;
     for (const run of runs) {
       if (run.to === run.from) continue;
-      this.segmentFor(run.offset).writeAt(run.offset, [this.batch.subarray(run.from, run.to)]);
+      const bytes = [this.batch.subarray(run.from, run.to)];
+      // While a failed write's bytes may lie past the new end, the end-of-log header goes out in
+      // the same write as the records before it: no moment where only the records are there.
+      if (run === last && this.failedWriteEnd > this.appendOffset) bytes.push(END_OF_LOG);
+      this.segmentFor(run.offset).writeAt(run.offset, bytes);
     }
     return runs;
   }
@@ -550,15 +557,17 @@ export class CommitLog<T> {
 
   /**
    * Writes an empty record header (size 0, magic 0: where recovery ends the log) at the end of the
-   * log while bytes of a failed write may lie past it; forgets them once writes have passed them.
-   * Best effort: the header overwrites what the failed write left, so it needs no new disk blocks.
+   * log while bytes of a failed write may lie past it, unless `lastRun` (of the batch just written)
+   * carried it; forgets the failed write once writes have passed it. Best effort: the disk may
+   * still be full, and a failure is logged.
    */
-  private markEndBeforeFailedWrite(): void {
+  private markEndBeforeFailedWrite(lastRun?: Run): void {
     const end = this.writtenOffset;
     if (end >= this.failedWriteEnd) {
       this.failedWriteEnd = 0;
       return;
     }
+    if (lastRun && lastRun.to > lastRun.from) return; // written with the run's records
     const segment = this.findSegment(end);
     if (!segment) return; // the failed write never created that segment: nothing of it is there
     try {

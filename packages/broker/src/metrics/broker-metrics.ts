@@ -23,6 +23,21 @@ const PUT_BUCKETS = [
   0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
 ];
 
+let processMetrics: Registry | undefined;
+
+/**
+ * prom-client's default process metrics (CPU, memory, event-loop lag, GC), in one registry per
+ * process: they install process-wide observers that are never removed, so one set serves every
+ * broker of the process instead of one set per broker kept alive forever.
+ */
+function processRegistry(): Registry {
+  if (!processMetrics) {
+    processMetrics = new Registry();
+    collectDefaultMetrics({ register: processMetrics });
+  }
+  return processMetrics;
+}
+
 /**
  * The broker's Prometheus metrics (RocketMQ's exporter covers the same ground: put and get rates
  * per topic and group, consumer lag, disk). The request path only adds to plain counters and
@@ -53,10 +68,14 @@ export class BrokerMetrics {
           for (const [labels, value] of values()) this.inc(labels, value);
         },
       });
-    const puts = (pick: (t: Traffic) => number) => (): Samples =>
-      [...this.puts].map(([topic, t]) => [{ topic }, pick(t)]);
-    const gets = (pick: (t: Traffic) => number) => (): Samples =>
-      [...this.gets.values()].map((t) => [{ group: t.group, topic: t.topic }, pick(t)]);
+    const puts = (pick: (t: Traffic) => number) => (): Samples => {
+      this.forgetDeletedTopics();
+      return [...this.puts].map(([topic, t]) => [{ topic }, pick(t)]);
+    };
+    const gets = (pick: (t: Traffic) => number) => (): Samples => {
+      this.forgetDeletedTopics();
+      return [...this.gets.values()].map((t) => [{ group: t.group, topic: t.topic }, pick(t)]);
+    };
     const messages = (t: Traffic) => t.messages;
     const bytes = (t: Traffic) => t.bytes;
     mirrored(
@@ -96,12 +115,16 @@ export class BrokerMetrics {
       () => [[{}, sources()?.store.commitLogStats.flushes ?? 0]],
     );
     this.defineScrapeGauges(registers);
-    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Connects the scrape-time gauges to a started broker. */
   attach(sources: MetricsSources): void {
     this.sources = sources;
+  }
+
+  /** Lets go of the broker when it closes. */
+  detach(): void {
+    this.sources = undefined;
   }
 
   /** A send request stored `messages` messages of `bytes` body bytes; it began at `startedAt`. */
@@ -122,9 +145,17 @@ export class BrokerMetrics {
     t.bytes += bytes;
   }
 
-  /** The text exposition of every metric. */
-  metrics(): Promise<string> {
-    return this.registry.metrics();
+  /** Drops the series of topics deleted since they were counted (DELETE_TOPIC, `topic delete`). */
+  private forgetDeletedTopics(): void {
+    const topics = this.sources?.topics;
+    if (!topics) return;
+    for (const topic of this.puts.keys()) if (!topics.select(topic)) this.puts.delete(topic);
+    for (const [key, t] of this.gets) if (!topics.select(t.topic)) this.gets.delete(key);
+  }
+
+  /** The text exposition of every metric: the process's, then the broker's. */
+  async metrics(): Promise<string> {
+    return (await processRegistry().metrics()) + (await this.registry.metrics());
   }
 
   private defineScrapeGauges(registers: Registry[]): void {
