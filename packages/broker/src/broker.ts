@@ -16,6 +16,7 @@ import { ConsumerManager } from './client/consumer-manager';
 import { ProducerManager } from './client/producer-manager';
 import { RebalanceLockManager } from './client/rebalance-lock-manager';
 import { PullRequestHoldService } from './longpolling/pull-request-hold-service';
+import { renderConsole } from './http/console';
 import { BrokerMetrics } from './metrics/broker-metrics';
 import { BrokerOuterAPI, type BrokerIdentity } from './out/broker-outer-api';
 import { AdminBrokerProcessor } from './processor/admin-broker-processor';
@@ -120,7 +121,7 @@ export class Broker {
     const { metrics } = running.context;
     if (metrics) {
       try {
-        running.metricsServer = await this.serveMetrics(metrics);
+        running.metricsServer = await this.serveMetrics(running.context, metrics);
       } catch (err) {
         this.closed = true;
         await this.server.close(0);
@@ -147,21 +148,37 @@ export class Broker {
     return port;
   }
 
-  /** Starts the HTTP server of `/metrics` on metricsHost:metricsPort. */
-  private async serveMetrics(metrics: BrokerMetrics): Promise<Server> {
+  /** Starts the HTTP server of `/metrics` and the read-only console on metricsHost:metricsPort. */
+  private async serveMetrics(context: BrokerContext, metrics: BrokerMetrics): Promise<Server> {
     const server = createServer((req, res) => {
-      const path = (req.url ?? '').split('?')[0];
-      if (req.method !== 'GET' || path !== '/metrics') {
-        res.writeHead(404, { 'content-type': 'text/plain' }).end('not found: try GET /metrics\n');
+      const url = new URL(req.url ?? '/', 'http://broker');
+      const fail = (err: unknown) => {
+        this.logger.error('http request failed', { path: url.pathname, error: String(err) });
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`${String(err)}\n`);
+      };
+      if (req.method !== 'GET') {
+        res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET' }).end('only GET\n');
         return;
       }
-      metrics.metrics().then(
-        (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
-        (err: unknown) => {
-          this.logger.error('metrics scrape failed', { error: String(err) });
-          res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`);
-        },
-      );
+      if (url.pathname === '/metrics') {
+        metrics
+          .metrics()
+          .then(
+            (text) =>
+              res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+            fail,
+          );
+        return;
+      }
+      renderConsole(context, url.pathname, url.searchParams).then((page) => {
+        if (!page) {
+          res.writeHead(404, { 'content-type': 'text/plain' });
+          res.end('not found: GET /metrics, or / for the console\n');
+          return;
+        }
+        res.writeHead(page.status, { 'content-type': 'text/html; charset=utf-8' }).end(page.html);
+      }, fail);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

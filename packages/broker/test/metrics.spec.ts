@@ -126,8 +126,8 @@ describe('Prometheus metrics (metricsPort)', () => {
     ).toBeUndefined();
   });
 
-  it('answers other paths with 404', async () => {
-    const res = await scrape(cluster.broker.metricsPort!, '/');
+  it('answers unknown paths with 404', async () => {
+    const res = await scrape(cluster.broker.metricsPort!, '/nowhere');
     expect(res.status).toBe(404);
     expect(res.body).toMatch(/GET \/metrics/);
   });

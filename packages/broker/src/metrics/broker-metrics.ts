@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { MessageStore } from '@rocketnest/store';
 import type { ConsumerManager } from '../client/consumer-manager';
 import type { TopicConfigManager } from '../topic/topic-config-manager';
+import { committedLag, retainedMessages } from './backlog';
 
 /** What the metrics read from the broker when scraped. */
 export interface MetricsSources {
@@ -184,11 +185,7 @@ export class BrokerMetrics {
       ['group', 'topic'],
       (g, { store }) => {
         for (const { group, topic, queues } of store.consumerOffsets.entries()) {
-          let lag = 0;
-          for (const [queueId, offset] of queues) {
-            lag += Math.max(0, store.getMaxOffsetInQueue(topic, queueId) - offset);
-          }
-          g.set({ group, topic }, lag);
+          g.set({ group, topic }, committedLag(store, topic, queues));
         }
       },
     );
@@ -207,14 +204,8 @@ export class BrokerMetrics {
       'Messages retained per topic (max minus min offset over its queues).',
       ['topic'],
       (g, { store, topics }) => {
-        for (const config of topics.all()) {
-          let count = 0;
-          for (const queueId of store.queueIdsOf(config.topicName)) {
-            count +=
-              store.getMaxOffsetInQueue(config.topicName, queueId) -
-              store.getMinOffsetInQueue(config.topicName, queueId);
-          }
-          g.set({ topic: config.topicName }, count);
+        for (const { topicName } of topics.all()) {
+          g.set({ topic: topicName }, retainedMessages(store, topicName));
         }
       },
     );

@@ -57,6 +57,12 @@ function resolveOptions(
   return options;
 }
 
+/** The metrics URL and, beside it, the console's. */
+function consoleLines(metricsUrl: string): string {
+  const consoleUrl = metricsUrl.replace(/metrics$/, '');
+  return `rocketnest: metrics at ${metricsUrl}\nrocketnest: web console at ${consoleUrl}\n`;
+}
+
 /** Runs until SIGINT/SIGTERM, then closes cleanly and exits 0 (a second signal exits 1 at once). */
 function stopOnSignal(running: RunningServer): void {
   let stopping = false;
@@ -99,7 +105,7 @@ export function registerServerCommands(program: Command): void {
     .option('--no-auto-create-topic', 'refuse sends to unknown topics (on by default for start)')
     .option(
       '--metrics-port <port>',
-      'serve Prometheus metrics at :<port>/metrics (0 picks a free one)',
+      'serve Prometheus metrics (/metrics) and a read-only web console (/) on this port (0: a free one)',
     )
     .action(async (flags: ServerFlags, command: Command) => {
       const options = resolveOptions(flags, command, { host: '127.0.0.1' });
@@ -108,7 +114,7 @@ export function registerServerCommands(program: Command): void {
       process.stdout.write(
         `rocketnest: name server listening on ${running.namesrvAddr}\n` +
           `rocketnest: broker ${options.brokerName} listening on ${running.brokerAddr} (data in ${options.dataDir}, ${options.flushMode} flush)\n` +
-          (running.metricsUrl ? `rocketnest: metrics at ${running.metricsUrl}\n` : '') +
+          (running.metricsUrl ? consoleLines(running.metricsUrl) : '') +
           `rocketnest: ready; connect clients to name server ${running.namesrvAddr}. Ctrl-C stops.\n`,
       );
     });
@@ -144,7 +150,7 @@ export function registerServerCommands(program: Command): void {
     .option('--auto-create-topic', 'create unknown topics on send (off by default)')
     .option(
       '--metrics-port <port>',
-      'serve Prometheus metrics at :<port>/metrics (0 picks a free one)',
+      'serve Prometheus metrics (/metrics) and a read-only web console (/) on this port (0: a free one)',
     )
     .action(async (flags: ServerFlags, command: Command) => {
       const options = resolveOptions({ ...flags, brokerPort: flags.port }, command, {
@@ -154,7 +160,7 @@ export function registerServerCommands(program: Command): void {
       stopOnSignal({ brokerAddr: addr, close: () => broker.close() });
       process.stdout.write(
         `rocketnest: broker ${options.brokerName} listening on ${addr} (data in ${options.dataDir}), registering with ${options.namesrvAddrs.join(', ')}\n` +
-          (metricsUrl ? `rocketnest: metrics at ${metricsUrl}\n` : '') +
+          (metricsUrl ? consoleLines(metricsUrl) : '') +
           'rocketnest: ready. Ctrl-C stops.\n',
       );
     });
