@@ -151,7 +151,13 @@ export class Broker {
   /** Starts the HTTP server of `/metrics` and the read-only console on metricsHost:metricsPort. */
   private async serveMetrics(context: BrokerContext, metrics: BrokerMetrics): Promise<Server> {
     const server = createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://broker');
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://broker');
+      } catch {
+        res.writeHead(400, { 'content-type': 'text/plain' }).end('malformed request target\n');
+        return;
+      }
       const fail = (err: unknown) => {
         this.logger.error('http request failed', { path: url.pathname, error: String(err) });
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });

@@ -1,6 +1,19 @@
 import { RequestCode, ResponseCode, UpdateConsumerOffsetRequestHeader } from '@rocketnest/protocol';
+import { connect } from 'node:net';
 import { createTopic } from './support/broker-test-client';
 import { useCluster } from './support/cluster';
+
+/** Sends `request` as is and resolves with what the server answered before closing. */
+function rawRequest(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let answer = '';
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
 
 describe('read-only web console (next to /metrics)', () => {
   const cluster = useCluster({ metricsPort: 0, metricsHost: '127.0.0.1' });
@@ -82,5 +95,12 @@ describe('read-only web console (next to /metrics)', () => {
     expect((await html('/nowhere')).status).toBe(404);
     const post = await fetch(base() + '/', { method: 'POST' });
     expect(post.status).toBe(405);
+    // A request target the URL parser refuses: answered, and the server keeps serving.
+    const raw = await rawRequest(
+      cluster.broker.metricsPort!,
+      'GET http://[::1 HTTP/1.1\r\nHost: x\r\n\r\n',
+    );
+    expect(raw).toMatch(/^HTTP\/1\.1 400/);
+    expect((await html('/')).status).toBe(200);
   });
 });
