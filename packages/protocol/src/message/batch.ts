@@ -1,5 +1,11 @@
 import { IllegalMessageError, MessageDecodeError } from '../errors';
-import { decodeProperties, encodeProperties, type MessageProperties } from './properties';
+import {
+  asciiPropertiesLength,
+  decodeProperties,
+  encodeProperties,
+  putAsciiProperties,
+  type MessageProperties,
+} from './properties';
 import { MAX_PROPERTIES_LENGTH } from './stored-message';
 
 /** One message of a SEND_BATCH_MESSAGE body: topic and queue come from the request header. */
@@ -13,32 +19,42 @@ const ITEM_FIXED = 4 + 4 + 4 + 4 + 4 + 2;
 
 /** MessageDecoder.encodeMessages: TOTALSIZE, MAGIC 0, BODYCRC 0, FLAG, BODY, PROPERTIES per item. */
 export function encodeBatch(items: readonly BatchItem[]): Buffer {
-  const props: Buffer[] = new Array<Buffer>(items.length);
+  // Properties are nearly always ASCII: those are measured here and written straight into the
+  // body; others are encoded to UTF-8 first. No string or buffer per item on the common path.
+  const lengths = new Array<number>(items.length);
+  let encoded: (Buffer | undefined)[] | undefined;
   let total = 0;
   for (let i = 0; i < items.length; i++) {
-    const encoded = Buffer.from(encodeProperties(items[i]!.properties), 'utf8');
-    if (encoded.length > MAX_PROPERTIES_LENGTH) {
-      throw new IllegalMessageError(
-        `batch item properties of ${encoded.length} bytes are too long`,
-      );
+    const properties = items[i]!.properties;
+    let length = asciiPropertiesLength(properties);
+    if (length < 0) {
+      const bytes = Buffer.from(encodeProperties(properties), 'utf8');
+      (encoded ??= new Array<Buffer | undefined>(items.length))[i] = bytes;
+      length = bytes.length;
     }
-    props[i] = encoded;
-    total += ITEM_FIXED + items[i]!.body.length + encoded.length;
+    if (length > MAX_PROPERTIES_LENGTH) {
+      throw new IllegalMessageError(`batch item properties of ${length} bytes are too long`);
+    }
+    lengths[i] = length;
+    total += ITEM_FIXED + items[i]!.body.length + length;
   }
   // One buffer for the whole body: each message's bytes are copied once.
   const buf = Buffer.allocUnsafe(total);
   let pos = 0;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
-    const size = ITEM_FIXED + item.body.length + props[i]!.length;
-    pos = buf.writeInt32BE(size, pos);
+    const length = lengths[i]!;
+    pos = buf.writeInt32BE(ITEM_FIXED + item.body.length + length, pos);
     pos = buf.writeInt32BE(0, pos);
     pos = buf.writeInt32BE(0, pos);
     pos = buf.writeInt32BE(item.flag, pos);
     pos = buf.writeInt32BE(item.body.length, pos);
     pos += item.body.copy(buf, pos);
-    pos = buf.writeInt16BE(props[i]!.length, pos);
-    pos += props[i]!.copy(buf, pos);
+    pos = buf.writeInt16BE(length, pos);
+    const bytes = encoded?.[i];
+    if (bytes) bytes.copy(buf, pos);
+    else putAsciiProperties(buf, item.properties, pos);
+    pos += length;
   }
   return buf;
 }

@@ -43,6 +43,15 @@ function localIPv4(): Buffer {
   return Buffer.from([127, 0, 0, 1]);
 }
 
+const HEX_DIGITS = Buffer.from('0123456789ABCDEF', 'latin1');
+
+/** Writes the low byte of `value` as two uppercase hex digits at `pos`. */
+function putHexByte(buf: Buffer, pos: number, value: number): number {
+  buf[pos] = HEX_DIGITS[(value >>> 4) & 0xf]!;
+  buf[pos + 1] = HEX_DIGITS[value & 0xf]!;
+  return pos + 2;
+}
+
 function startOfMonth(now: number): number {
   const d = new Date(now);
   return new Date(d.getFullYear(), d.getMonth(), 1).getTime();
@@ -53,30 +62,46 @@ function startOfMonth(now: number): number {
  * IP (4) + pid (2) + a per-process random (4) + ms since the start of the month (4) + counter (2).
  */
 export class UniqueIdGenerator {
-  private readonly prefix: Buffer;
+  /**
+   * The id's characters: the fixed part (IP, pid, random) as uppercase hex, written once (Java's
+   * FIX_STRING), then 12 hex digits rewritten per id. One flat string per id, nothing else.
+   */
+  private readonly chars: Buffer;
+  private readonly fixedLength: number;
   private monthStart = 0;
   private nextMonthStart = 0;
   private counter = 0;
 
   constructor(ip: Buffer = localIPv4(), pid: number = process.pid) {
-    this.prefix = Buffer.alloc(ip.length + 6);
-    ip.copy(this.prefix, 0);
-    this.prefix.writeUInt16BE(pid & 0xffff, ip.length);
-    randomBytes(4).copy(this.prefix, ip.length + 2);
+    const fixed = Buffer.alloc(ip.length + 6);
+    ip.copy(fixed, 0);
+    fixed.writeUInt16BE(pid & 0xffff, ip.length);
+    randomBytes(4).copy(fixed, ip.length + 2);
+    const prefix = fixed.toString('hex').toUpperCase();
+    this.fixedLength = prefix.length;
+    this.chars = Buffer.alloc(prefix.length + 12);
+    this.chars.write(prefix, 'latin1');
   }
 
+  /** One id: the fixed part, then ms since the start of the month (4 bytes) and a counter (2). */
   next(now: number = Date.now()): string {
     if (now >= this.nextMonthStart) {
       this.monthStart = startOfMonth(now);
       const d = new Date(this.monthStart);
       this.nextMonthStart = new Date(d.getFullYear(), d.getMonth() + 1, 1).getTime();
     }
-    const buf = Buffer.allocUnsafe(this.prefix.length + 6);
-    this.prefix.copy(buf, 0);
-    buf.writeInt32BE((now - this.monthStart) | 0, this.prefix.length);
-    buf.writeUInt16BE(this.counter, this.prefix.length + 4);
-    this.counter = (this.counter + 1) & 0xffff;
-    return buf.toString('hex').toUpperCase();
+    const time = (now - this.monthStart) | 0; // Java's int: past 2^31 ms it wraps, as there
+    const counter = this.counter;
+    this.counter = (counter + 1) & 0xffff;
+    const c = this.chars;
+    let pos = this.fixedLength;
+    pos = putHexByte(c, pos, time >>> 24);
+    pos = putHexByte(c, pos, time >>> 16);
+    pos = putHexByte(c, pos, time >>> 8);
+    pos = putHexByte(c, pos, time);
+    pos = putHexByte(c, pos, counter >>> 8);
+    putHexByte(c, pos, counter);
+    return c.toString('latin1');
   }
 }
 

@@ -103,6 +103,21 @@ describe('message ids', () => {
     const id = gen.next(1700000000000);
     expect(id).toMatch(/^0A0000011092[0-9A-F]{20}$/);
   });
+
+  it('writes ms since the start of the month and a counter after the fixed part, as Java does', () => {
+    const gen = new UniqueIdGenerator(Buffer.from([10, 0, 0, 1]), 4242);
+    // Late in a 31-day month the ms count passes 2^31: written as Java's int, two's complement.
+    for (const now of [new Date(2026, 10, 3, 12).getTime(), new Date(2026, 11, 30, 23).getTime()]) {
+      const d = new Date(now);
+      const sinceMonthStart = now - new Date(d.getFullYear(), d.getMonth(), 1).getTime();
+      const expected = Buffer.alloc(4);
+      expected.writeInt32BE(sinceMonthStart | 0);
+      const [a, b] = [gen.next(now), gen.next(now)];
+      expect(a.slice(20, 28)).toBe(expected.toString('hex').toUpperCase());
+      expect(parseInt(b.slice(28), 16)).toBe((parseInt(a.slice(28), 16) + 1) & 0xffff);
+      expect(Buffer.from(a, 'hex').toString('hex').toUpperCase()).toBe(a);
+    }
+  });
 });
 
 describe('batch bodies', () => {

@@ -4,6 +4,9 @@ export const PROPERTY_SEPARATOR = '\u0002';
 
 export type MessageProperties = Record<string, string>;
 
+const NAME_VALUE_BYTE = NAME_VALUE_SEPARATOR.charCodeAt(0);
+const PROPERTY_BYTE = PROPERTY_SEPARATOR.charCodeAt(0);
+
 export function encodeProperties(properties: MessageProperties | undefined): string {
   if (!properties) return '';
   let out = '';
@@ -64,4 +67,44 @@ export function findIllegalProperty(properties: MessageProperties): string | und
     if (/[\u0001\u0002]/.test(name) || /[\u0001\u0002]/.test(value)) return name;
   }
   return undefined;
+}
+
+/**
+ * The bytes of `encodeProperties(properties)` in UTF-8 if every name and value is an ASCII string
+ * (one byte per character), else -1.
+ */
+export function asciiPropertiesLength(properties: MessageProperties | undefined): number {
+  let length = 0;
+  for (const name in properties) {
+    const value: unknown = properties[name];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string' || !isAscii(name) || !isAscii(value)) return -1;
+    length += name.length + value.length + 2;
+  }
+  return length;
+}
+
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/**
+ * Writes what asciiPropertiesLength measured, `name \x01 value \x02` per property, at `pos`:
+ * the bytes of encodeProperties without building the string.
+ */
+export function putAsciiProperties(buf: Buffer, properties: MessageProperties, pos: number): void {
+  for (const name in properties) {
+    const value = properties[name];
+    if (value === undefined || value === null) continue;
+    pos = putAscii(buf, name, pos);
+    buf[pos++] = NAME_VALUE_BYTE;
+    pos = putAscii(buf, value, pos);
+    buf[pos++] = PROPERTY_BYTE;
+  }
+}
+
+function putAscii(buf: Buffer, text: string, pos: number): number {
+  for (let i = 0; i < text.length; i++) buf[pos + i] = text.charCodeAt(i);
+  return pos + text.length;
 }

@@ -4,10 +4,10 @@ import { MessageSysFlag } from '../codes/flags';
 import { readInt64BE } from './int64';
 import { createOffsetMessageId } from './message-id';
 import {
-  NAME_VALUE_SEPARATOR,
-  PROPERTY_SEPARATOR,
+  asciiPropertiesLength,
   decodeProperties,
   encodeProperties,
+  putAsciiProperties,
   type MessageProperties,
 } from './properties';
 import { addressBytes, formatAddress, type SocketAddress } from './socket-address';
@@ -105,9 +105,6 @@ export function storeTimestampOffset(sysFlag: number): number {
   return RecordOffset.BORN_HOST + hostLength(sysFlag, MessageSysFlag.BORNHOST_V6);
 }
 
-const NAME_VALUE_BYTE = NAME_VALUE_SEPARATOR.charCodeAt(0);
-const PROPERTY_BYTE = PROPERTY_SEPARATOR.charCodeAt(0);
-
 const topicCache = new Map<string, Buffer>();
 
 /** Topic names repeat: their bytes are cached (callers never modify them). */
@@ -179,43 +176,6 @@ export function prepareMessageRecord(msg: MessageRecord): PreparedRecord {
     2 +
     propsLength;
   return { msg, size, sysFlag, topic, propsText, propsLength, bornHost, storeHost };
-}
-
-/**
- * The bytes of `encodeProperties(properties)` in UTF-8 if every name and value is an ASCII string
- * (one byte per character), else -1.
- */
-function asciiPropertiesLength(properties: MessageProperties | undefined): number {
-  let length = 0;
-  for (const name in properties) {
-    const value: unknown = properties[name];
-    if (value === undefined || value === null) continue;
-    if (typeof value !== 'string' || !isAscii(name) || !isAscii(value)) return -1;
-    length += name.length + value.length + 2;
-  }
-  return length;
-}
-
-function isAscii(text: string): boolean {
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-
-/** Writes what asciiPropertiesLength measured: `name \x01 value \x02` per property. */
-function putAsciiProperties(buf: Buffer, properties: MessageProperties, pos: number): void {
-  for (const name in properties) {
-    const value = properties[name];
-    if (value === undefined || value === null) continue;
-    pos = putAscii(buf, name, pos);
-    buf[pos++] = NAME_VALUE_BYTE;
-    pos = putAscii(buf, value, pos);
-    buf[pos++] = PROPERTY_BYTE;
-  }
-}
-
-function putAscii(buf: Buffer, text: string, pos: number): number {
-  for (let i = 0; i < text.length; i++) buf[pos + i] = text.charCodeAt(i);
-  return pos + text.length;
 }
 
 /**
