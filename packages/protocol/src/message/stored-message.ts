@@ -2,7 +2,7 @@ import { crc32, inflateSync } from 'node:zlib';
 import { IllegalMessageError, MessageDecodeError } from '../errors';
 import { MessageSysFlag } from '../codes/flags';
 import { readInt64BE } from './int64';
-import { createOffsetMessageId } from './message-id';
+import { offsetMessageIdAt } from './message-id';
 import {
   asciiPropertiesLength,
   decodeProperties,
@@ -331,6 +331,7 @@ export function decodeMessageRecord(buf: Buffer, pos = 0, options: DecodeOptions
   at += bornLen + 4;
   const storeTimestamp = readInt64BE(buf, at);
   at += 8;
+  const storeHostPos = at;
   const storeHost = {
     address: readAddress(buf, at, storeLen),
     port: buf.readInt32BE(at + storeLen),
@@ -379,7 +380,7 @@ export function decodeMessageRecord(buf: Buffer, pos = 0, options: DecodeOptions
     storeHost,
     reconsumeTimes,
     preparedTransactionOffset,
-    msgId: createOffsetMessageId(storeHost, commitLogOffset),
+    msgId: offsetMessageIdAt(buf, storeHostPos, storeLen + 4, pos + RecordOffset.PHYSICAL_OFFSET),
     bodyCRC,
     storeSize: size,
   };
