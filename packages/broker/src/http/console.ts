@@ -19,6 +19,8 @@ export interface ConsolePage {
 
 /** Messages shown per queue on a topic page, and at most in a lookup. */
 const LATEST_PER_QUEUE = 5;
+const MAX_LATEST_READ = 200;
+const MAX_LATEST_SHOWN = 50;
 const MAX_LOOKUP = 32;
 const PREVIEW_CHARS = 200;
 
@@ -108,6 +110,7 @@ async function topicPage(ctx: BrokerContext, topic: string): Promise<string> {
   });
   const latest: MessageExt[] = [];
   for (const queueId of queueIds) {
+    if (latest.length >= MAX_LATEST_READ) break; // a page, not a dump: bounded for many queues
     const max = store.getMaxOffsetInQueue(topic, queueId);
     const from = Math.max(store.getMinOffsetInQueue(topic, queueId), max - LATEST_PER_QUEUE);
     if (max <= from) continue;
@@ -121,13 +124,14 @@ async function topicPage(ctx: BrokerContext, topic: string): Promise<string> {
       latest.push(decodeMessageRecord(raw, 0, { decompress: true }));
   }
   latest.sort((a, b) => b.storeTimestamp - a.storeTimestamp);
+  latest.length = Math.min(latest.length, MAX_LATEST_SHOWN);
   return (
     lookupForm(topic) +
     `<h2>Queues</h2>${table(
       ['queue', 'min offset', 'max offset', ...groups.map((g) => `lag of ${esc(g)}`)],
       queues,
     )}` +
-    `<h2>Latest messages</h2>${messagesTable(latest)}`
+    `<h2>Latest messages</h2><p><small>Up to ${LATEST_PER_QUEUE} per queue, ${MAX_LATEST_SHOWN} in all.</small></p>${messagesTable(latest)}`
   );
 }
 
