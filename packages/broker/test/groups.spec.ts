@@ -33,7 +33,8 @@ async function consumerIds(cluster: TestCluster, group: string): Promise<string[
 }
 
 describe('consumer groups', () => {
-  const cluster = useCluster({ rebalanceLockExpiryMs: 300 });
+  // Long enough that a stalled worker cannot let a lock lapse between two steps of a test.
+  const cluster = useCluster({ rebalanceLockExpiryMs: 1500 });
 
   beforeAll(async () => {
     await createTopic(cluster.client(), 'GroupT', 4);
@@ -152,7 +153,7 @@ describe('consumer groups', () => {
     await lock(one, 'one', mqs(1), RequestCode.UNLOCK_BATCH_MQ);
     await lock(two, 'two', mqs(0), RequestCode.UNLOCK_BATCH_MQ); // not two's: no effect
     expect(await lock(two, 'two', mqs(0, 1))).toEqual([1]);
-    await sleep(350); // past rebalanceLockExpiryMs without renewal
+    await sleep(1600); // past rebalanceLockExpiryMs without renewal
     expect(await lock(two, 'two', mqs(0))).toEqual([0]);
   });
 
@@ -166,7 +167,9 @@ describe('consumer groups', () => {
 });
 
 describe('client expiry', () => {
-  const cluster = useCluster({ clientExpiryMs: 300, clientScanIntervalMs: 50 });
+  // Heartbeats every 200 ms against a 2 s expiry: only a client that really stopped expires,
+  // not one whose worker stalled for a few hundred milliseconds.
+  const cluster = useCluster({ clientExpiryMs: 2000, clientScanIntervalMs: 100 });
 
   it('disconnects a client without heartbeats and notifies the rest of its group', async () => {
     const silent = cluster.client();
@@ -179,10 +182,10 @@ describe('client expiry', () => {
     await eventually('alive notified of its own join', () => seen.length === 1);
     const beat = setInterval(
       () => void alive.heartbeatConsumer('alive', 'ExpiryG', { T: '*' }),
-      60,
+      200,
     );
     try {
-      await eventually('silent evicted', () => silentClosed, 2000);
+      await eventually('silent evicted', () => silentClosed, 6000);
       await eventually('alive notified of the eviction', () => seen.length === 2);
       expect(await consumerIds(cluster, 'ExpiryG')).toEqual(['alive']);
     } finally {

@@ -16,7 +16,8 @@ describe('broker liveness', () => {
   const ns = nameServerHarness();
 
   it('expires a broker that stops registering, after brokerExpiryMs, and closes its connection', async () => {
-    await ns.start({ brokerExpiryMs: 300, scanIntervalMs: 25 });
+    // 1 s: the route must still be there when the test reads it right after registering.
+    await ns.start({ brokerExpiryMs: 1000, scanIntervalMs: 25 });
     const broker = ns.client();
     const app = ns.client();
     let disconnectedAt: number | undefined;
@@ -25,10 +26,18 @@ describe('broker liveness', () => {
     await register(broker, ns.address, A, { topics: { T: 4 } });
     expect(await routeOf(app, ns.address, 'T')).toBeDefined();
 
-    await eventually('the route to expire', async () => !(await routeOf(app, ns.address, 'T')));
-    expect(Date.now() - registeredAt).toBeGreaterThanOrEqual(300);
-    await eventually('the broker connection to close', async () => disconnectedAt !== undefined);
-    expect(disconnectedAt! - registeredAt).toBeGreaterThanOrEqual(300);
+    await eventually(
+      'the route to expire',
+      async () => !(await routeOf(app, ns.address, 'T')),
+      5000,
+    );
+    expect(Date.now() - registeredAt).toBeGreaterThanOrEqual(1000);
+    await eventually(
+      'the broker connection to close',
+      async () => disconnectedAt !== undefined,
+      5000,
+    );
+    expect(disconnectedAt! - registeredAt).toBeGreaterThanOrEqual(1000);
   });
 
   it('keeps a broker that re-registers or heartbeats, and expires it by the clock', async () => {

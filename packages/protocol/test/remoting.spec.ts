@@ -28,8 +28,12 @@ let address: string;
 let client: RemotingClient;
 const onewaySeen: string[] = [];
 
+/** Called when a SLOW request reaches its handler. */
+let slowStarted: () => void = () => undefined;
+
 beforeEach(async () => {
   onewaySeen.length = 0;
+  slowStarted = () => undefined;
   server = new RemotingServer({
     host: '127.0.0.1',
     port: 0,
@@ -46,6 +50,7 @@ beforeEach(async () => {
       });
     })
     .registerProcessor(SLOW, async (req) => {
+      slowStarted();
       await new Promise((r) => setTimeout(r, Number(req.extFields?.ms ?? 50)));
       return createResponse(req, ResponseCode.SUCCESS, { extFields: req.extFields });
     })
@@ -192,8 +197,9 @@ describe('remoting client and server over TCP', () => {
   });
 
   it('lets in-flight requests finish on a graceful close, then refuses connections', async () => {
+    const started = new Promise<void>((resolve) => (slowStarted = resolve));
     const slow = client.invoke(address, createRequest(SLOW, { extFields: { ms: '150' } }));
-    await new Promise((r) => setTimeout(r, 20));
+    await started; // in flight on the server, however long the request took to get there
     await server.close(2000);
     expect((await slow).code).toBe(ResponseCode.SUCCESS);
     await expect(new RemotingClient().invoke(address, createRequest(ECHO))).rejects.toBeInstanceOf(

@@ -18,9 +18,13 @@ export interface StoreFactory {
 }
 
 const LONG_LEASE = 60_000;
-const SHORT_MS = 300;
+/**
+ * A retention or lease the tests outlive on purpose. Long enough that the steps a test expects to
+ * run inside it (a few store round trips) fit even when a worker stalls for a few hundred ms.
+ */
+const SHORT_MS = 1000;
 /** Comfortably past SHORT_MS on a busy two-core machine. */
-const PAST_SHORT = 900;
+const PAST_SHORT = 1500;
 
 let sequence = 0;
 /** Table names and key prefixes unique per process and run, so parallel runs never collide. */
