@@ -107,28 +107,17 @@ export class Broker {
       throw err;
     }
     const running = this.assemble(store, storeHost);
-    if (this.config.port !== 0) {
-      try {
-        await this.server.listen();
-      } catch (err) {
-        // Processors are registered on the server: this instance is spent, as after close().
-        this.closed = true;
-        await store.close();
-        await running.outerApi.close();
-        throw err;
-      }
-    }
-    const { metrics } = running.context;
-    if (metrics) {
-      try {
-        running.metricsServer = await this.serveMetrics(running.context, metrics);
-      } catch (err) {
-        this.closed = true;
-        await this.server.close(0);
-        await store.close();
-        await running.outerApi.close();
-        throw err;
-      }
+    try {
+      if (this.config.port !== 0) await this.server.listen();
+      const { metrics } = running.context;
+      if (metrics) running.metricsServer = await this.serveMetrics(running.context, metrics);
+    } catch (err) {
+      // Processors are registered on the server: this instance is spent, as after close().
+      this.closed = true;
+      await this.server.close(0);
+      await store.close();
+      await running.outerApi.close();
+      throw err;
     }
     this.running = running;
     running.housekeeping.start(this.config.clientScanIntervalMs);

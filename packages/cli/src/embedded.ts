@@ -81,14 +81,17 @@ function metricsUrlOf(broker: Broker): string | undefined {
   return port === undefined ? undefined : `http://${host}:${port}/metrics`;
 }
 
+/** `host` when it names one interface; undefined when unset or all interfaces. */
+function oneInterface(host: string | undefined): string | undefined {
+  return host && host !== '0.0.0.0' && host !== '::' ? host : undefined;
+}
+
 /** Clients on this machine reach a server bound to all interfaces (or loopback) at 127.0.0.1. */
 function displayHost(host: string | undefined): string {
-  return !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return oneInterface(host) ?? '127.0.0.1';
 }
 
 function advertisedFor(options: ServerOptions): string | undefined {
   // Bound to one interface: that is the address to advertise. Otherwise the broker picks one.
-  return options.host && options.host !== '0.0.0.0' && options.host !== '::'
-    ? options.host
-    : undefined;
+  return oneInterface(options.host);
 }

@@ -69,14 +69,10 @@ export class BrokerMetrics {
           for (const [labels, value] of values()) this.inc(labels, value);
         },
       });
-    const puts = (pick: (t: Traffic) => number) => (): Samples => {
-      this.forgetDeletedTopics();
-      return [...this.puts].map(([topic, t]) => [{ topic }, pick(t)]);
-    };
-    const gets = (pick: (t: Traffic) => number) => (): Samples => {
-      this.forgetDeletedTopics();
-      return [...this.gets.values()].map((t) => [{ group: t.group, topic: t.topic }, pick(t)]);
-    };
+    const puts = (pick: (t: Traffic) => number) => (): Samples =>
+      [...this.puts].map(([topic, t]) => [{ topic }, pick(t)]);
+    const gets = (pick: (t: Traffic) => number) => (): Samples =>
+      [...this.gets.values()].map((t) => [{ group: t.group, topic: t.topic }, pick(t)]);
     const messages = (t: Traffic) => t.messages;
     const bytes = (t: Traffic) => t.bytes;
     mirrored(
@@ -156,6 +152,7 @@ export class BrokerMetrics {
 
   /** The text exposition of every metric: the process's, then the broker's. */
   async metrics(): Promise<string> {
+    this.forgetDeletedTopics();
     return (await processRegistry().metrics()) + (await this.registry.metrics());
   }
 
